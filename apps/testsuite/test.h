@@ -1,0 +1,49 @@
+/* On-target test framework in the style of sel4test: NOVA_TEST(name) defines
+ * a test and registers it in the `novum_tests` section; the driver (main.c)
+ * runs each, prints one TAP line per test and a final "N passed, M failed".
+ * CHECK* record a failure with file and line and go on; REQUIRE* stop the
+ * test. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <nova/nova.h>
+
+struct test {
+    const char *name;
+    void (*fn)(void);
+};
+
+#define NOVA_TEST(name_)                                                                   \
+    static void test_##name_(void);                                                        \
+    static const struct test test_desc_##name_                                             \
+        __attribute__((used, section("novum_tests"), aligned(8))) = { #name_, test_##name_ }; \
+    static void test_##name_(void)
+
+void test_fail(const char *file, int line, const char *what, uint64_t a, uint64_t b);
+bool test_failed(void);
+
+#define CHECK(cond) \
+    ((cond) ? (void)0 : test_fail(__FILE__, __LINE__, #cond, 0, 0))
+#define CHECK_EQ(a, b)                                                                          \
+    do {                                                                                        \
+        uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);                                        \
+        if (a_ != b_)                                                                           \
+            test_fail(__FILE__, __LINE__, #a " == " #b, a_, b_);                                \
+    } while (0)
+#define REQUIRE(cond)            \
+    do {                         \
+        CHECK(cond);             \
+        if (test_failed())       \
+            return;              \
+    } while (0)
+#define REQUIRE_EQ(a, b)         \
+    do {                         \
+        CHECK_EQ(a, b);          \
+        if (test_failed())       \
+            return;              \
+    } while (0)
+
+/* the root task's well-known selectors (spec 6.1.2.3) */
+#define SEL_ROOT_PD (NOVA_EXC_SELECTORS + 0)
+#define SEL_ROOT_EC (NOVA_EXC_SELECTORS + 1)
+#define SEL_ROOT_SC (NOVA_EXC_SELECTORS + 2)

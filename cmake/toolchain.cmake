@@ -1,0 +1,27 @@
+# Compiler flags. The kernel and the user components are freestanding x86-64
+# code built with the host's gcc; host tests use the ordinary flags plus
+# sanitizers. Nothing here depends on CMAKE_BUILD_TYPE.
+set(CMAKE_C_STANDARD 11)
+set(CMAKE_C_STANDARD_REQUIRED ON)
+set(CMAKE_C_EXTENSIONS OFF)
+
+find_program(OBJCOPY objcopy REQUIRED)
+
+if(NOVUM_BUILD_TYPE STREQUAL "Release")
+    set(NOVUM_OPT -O2)
+else()
+    set(NOVUM_OPT -Og -g)
+endif()
+
+set(NOVUM_WARNINGS -Wall -Wextra -Werror)
+set(NOVUM_FREESTANDING -ffreestanding -fno-pic -fno-pie -fno-stack-protector
+    -fno-asynchronous-unwind-tables)
+
+set(NOVUM_KERNEL_CFLAGS ${NOVUM_WARNINGS} ${NOVUM_OPT} ${NOVUM_FREESTANDING}
+    -mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer)
+set(NOVUM_USER_CFLAGS ${NOVUM_WARNINGS} ${NOVUM_OPT} ${NOVUM_FREESTANDING})
+set(NOVUM_HOST_SANITIZE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+
+execute_process(COMMAND ${CMAKE_C_COMPILER} -dumpfullversion OUTPUT_VARIABLE _cc_version
+                OUTPUT_STRIP_TRAILING_WHITESPACE)
+set(NOVUM_COMPILER "gcc ${_cc_version}")

@@ -1,0 +1,135 @@
+/* Platform discovery from ACPI: the RSDP in the BIOS areas, then the MADT for
+ * local APICs and I/O APICs and the MCFG for PCI configuration space.
+ * Without ACPI the kernel runs on the boot CPU alone. */
+#include <arch/cpu.h>
+#include <arch/acpi.h>
+#include <arch/memlayout.h>
+#include <arch/paging.h>
+#include "console.h"
+#include "string.h"
+
+struct platform platform;
+
+struct sdt_header {
+    char sig[4];
+    uint32_t length;
+    uint8_t revision, checksum;
+    char oem[6], oem_table[8];
+    uint32_t oem_rev, creator, creator_rev;
+} __attribute__((packed));
+
+struct rsdp {
+    char sig[8];
+    uint8_t checksum;
+    char oem[6];
+    uint8_t revision;
+    uint32_t rsdt;
+    uint32_t length;
+    uint64_t xsdt;
+    uint8_t xchecksum, reserved[3];
+} __attribute__((packed));
+
+static bool checksum_ok(const void *p, size_t n)
+{
+    uint8_t sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += ((const uint8_t *)p)[i];
+    return sum == 0;
+}
+
+static const struct rsdp *scan_rsdp(uint64_t start, uint64_t len)
+{
+    for (uint64_t pa = start; pa + sizeof(struct rsdp) <= start + len; pa += 16) {
+        const struct rsdp *r = phys_to_virt(pa);
+        if (!memcmp(r->sig, "RSD PTR ", 8) && checksum_ok(r, 20))
+            return r;
+    }
+    return 0;
+}
+
+static const struct rsdp *find_rsdp(void)
+{
+    uint64_t ebda = (uint64_t)*(const uint16_t *)phys_to_virt(0x40e) << 4;
+    const struct rsdp *r = ebda ? scan_rsdp(ebda, 1024) : 0;
+    return r ? r : scan_rsdp(0xe0000, 0x20000);
+}
+
+static void add_cpu(uint32_t apic_id)
+{
+    if (platform.cpu_count < NOVUM_MAX_CPUS)
+        platform.cpu_apic_id[platform.cpu_count++] = apic_id;
+    else
+        platform.cpus_ignored++;
+}
+
+static void parse_madt(const struct sdt_header *h)
+{
+    const uint8_t *p = (const uint8_t *)h + 44, *end = (const uint8_t *)h + h->length;
+    platform.lapic_phys = *(const uint32_t *)((const uint8_t *)h + 36);
+    for (; p + 2 <= end && p[1] >= 2; p += p[1]) {
+        switch (p[0]) {
+        case 0:   /* processor local APIC: enabled or online-capable */
+            if (*(const uint32_t *)(p + 4) & 3)
+                add_cpu(p[3]);
+            break;
+        case 1:   /* I/O APIC */
+            if (platform.ioapic_count < MAX_IOAPICS) {
+                unsigned i = platform.ioapic_count++;
+                platform.ioapic[i].id = p[2];
+                platform.ioapic[i].phys = *(const uint32_t *)(p + 4);
+                platform.ioapic[i].gsi_base = *(const uint32_t *)(p + 8);
+            }
+            break;
+        case 5:   /* local APIC address override */
+            platform.lapic_phys = *(const uint64_t *)(p + 4);
+            break;
+        case 9:   /* processor local x2APIC */
+            if (*(const uint32_t *)(p + 8) & 3)
+                add_cpu(*(const uint32_t *)(p + 4));
+            break;
+        }
+    }
+}
+
+static void parse_table(const struct sdt_header *h)
+{
+    if (!checksum_ok(h, h->length))
+        return;
+    if (!memcmp(h->sig, "APIC", 4))
+        parse_madt(h);
+    else if (!memcmp(h->sig, "MCFG", 4) && h->length >= 44 + 16)
+        platform.mcfg_phys = *(const uint64_t *)((const uint8_t *)h + 44);
+}
+
+void acpi_init(void)
+{
+    const struct rsdp *r = find_rsdp();
+    if (r) {
+        bool x = r->revision >= 2 && r->xsdt;
+        const struct sdt_header *root = phys_to_virt(x ? r->xsdt : r->rsdt);
+        unsigned n = (root->length - sizeof *root) / (x ? 8 : 4);
+        const uint8_t *entries = (const uint8_t *)(root + 1);
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t pa = x ? *(const uint64_t *)(entries + 8 * i) : *(const uint32_t *)(entries + 4 * i);
+            parse_table(phys_to_virt(pa));
+        }
+    }
+    if (!platform.cpu_count) {
+        platform.cpu_count = 1;
+        platform.cpu_apic_id[0] = cpuid(1, 0).ebx >> 24;
+    }
+    if (!platform.lapic_phys)
+        platform.lapic_phys = rdmsr(MSR_APIC_BASE) & ~0xfffull;
+}
+
+/* Each I/O APIC says how many redirection entries (GSIs) it has. */
+void ioapic_count_gsis(void)
+{
+    for (unsigned i = 0; i < platform.ioapic_count; i++) {
+        volatile uint32_t *io = mmio_map(platform.ioapic[i].phys, 0x20);
+        io[0] = 1;   /* IOAPICVER */
+        unsigned entries = ((io[4] >> 16) & 0xff) + 1;
+        if (platform.ioapic[i].gsi_base + entries > platform.gsi_count)
+            platform.gsi_count = platform.ioapic[i].gsi_base + entries;
+    }
+}

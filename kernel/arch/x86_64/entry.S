@@ -1,0 +1,155 @@
+/* Kernel entry and exit: syscall, exceptions and interrupts, return to user.
+ *
+ * The kernel runs on one stack per CPU and never blocks on it: an entry from
+ * user mode saves the user state into the current EC's frame (struct sys_regs)
+ * and calls C, which leaves through ret_user_* or by scheduling, never by
+ * returning. TSS.RSP0 points just past the current EC's frame, so the CPU
+ * pushes its interrupt frame right into it. */
+#include <arch/percpu.h>
+#include <arch/selectors.h>
+#include <sys_regs.h>
+
+.macro PUSH_GPRS
+    push    %rdi
+    push    %rsi
+    push    %rdx
+    push    %rcx
+    push    %rax
+    push    %r8
+    push    %r9
+    push    %r10
+    push    %r11
+    push    %rbx
+    push    %rbp
+    push    %r12
+    push    %r13
+    push    %r14
+    push    %r15
+.endm
+
+.macro POP_GPRS
+    pop     %r15
+    pop     %r14
+    pop     %r13
+    pop     %r12
+    pop     %rbp
+    pop     %rbx
+    pop     %r11
+    pop     %r10
+    pop     %r9
+    pop     %r8
+    pop     %rax
+    pop     %rcx
+    pop     %rdx
+    pop     %rsi
+    pop     %rdi
+.endm
+
+    .text
+    .globl syscall_entry
+syscall_entry:
+    swapgs
+    mov     %rsp, %gs:PERCPU_USER_RSP
+    mov     %gs:PERCPU_CUR_REGS, %rsp
+    add     $SYS_REGS_SIZE, %rsp
+    push    $SEL_UDATA
+    push    %gs:PERCPU_USER_RSP
+    push    %r11
+    push    $SEL_UCODE
+    push    %rcx
+    push    $0
+    push    $ENTRY_SYSCALL
+    PUSH_GPRS
+    mov     %rsp, %rdi
+    mov     %gs:PERCPU_KSTACK_TOP, %rsp
+    call    syscall_handler
+    ud2
+
+/* Exception and interrupt stubs: make every vector look like one with an
+ * error code, then share one path. */
+.macro STUB vec, has_err
+    .align 16
+stub_\vec:
+    .if \has_err == 0
+    push    $0
+    .endif
+    push    $\vec
+    jmp     trap_common
+.endm
+
+    .align 16
+trap_common:
+    PUSH_GPRS
+    testb   $3, (SYS_REGS_SIZE - 32)(%rsp)   /* cs of the interrupted context */
+    jz      1f
+    swapgs
+    mov     %rsp, %rdi
+    mov     %gs:PERCPU_KSTACK_TOP, %rsp
+    call    trap_handler
+    ud2
+1:  mov     %rsp, %rdi                        /* from the kernel: stay on its stack */
+    call    trap_handler
+    POP_GPRS
+    add     $16, %rsp
+    iretq
+
+/* vectors with an error code: 8, 10-14, 17, 21, 29, 30 */
+.altmacro
+.macro STUB_FOR vec
+    .if vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21 || vec == 29 || vec == 30
+    STUB %vec, 1
+    .else
+    STUB %vec, 0
+    .endif
+.endm
+.macro STUB_REF vec
+    .quad stub_\vec
+.endm
+.set vec, 0
+.rept 256
+    STUB_FOR %vec
+    .set vec, vec + 1
+.endr
+
+    .section .rodata
+    .align 8
+    .globl trap_stubs
+trap_stubs:
+.set vec, 0
+.rept 256
+    STUB_REF %vec
+    .set vec, vec + 1
+.endr
+.noaltmacro
+
+    .text
+/* _Noreturn void ret_user_iret(struct sys_regs *frame) */
+    .globl ret_user_iret
+ret_user_iret:
+    mov     %rdi, %rsp
+    POP_GPRS
+    add     $16, %rsp
+    swapgs
+    iretq
+
+/* _Noreturn void ret_user_sysret(struct sys_regs *frame): rcx and r11 are
+ * lost (spec 8.5 marks them ~); the caller checked rip is canonical. */
+    .globl ret_user_sysret
+ret_user_sysret:
+    mov     %rdi, %rsp
+    POP_GPRS
+    mov     16(%rsp), %rcx                     /* rip */
+    mov     32(%rsp), %r11                     /* rflags */
+    mov     40(%rsp), %rsp                     /* user rsp */
+    swapgs
+    sysretq
+
+/* _Noreturn void continue_on_kstack(void (*fn)(void), uint64_t stack_top) */
+    .globl continue_on_kstack
+continue_on_kstack:
+    mov     %rsi, %rsp
+    xor     %ebp, %ebp
+    call    *%rdi
+    ud2
+
+    .section .note.GNU-stack, "", @progbits

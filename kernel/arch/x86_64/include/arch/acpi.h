@@ -1,0 +1,21 @@
+/* What the kernel takes from ACPI: CPUs (local APIC IDs) and I/O APICs. */
+#pragma once
+#include <stdint.h>
+#include "config.h"
+
+#define MAX_IOAPICS 8
+
+struct platform {
+    unsigned cpu_count;
+    uint32_t cpu_apic_id[NOVUM_MAX_CPUS];
+    unsigned cpus_ignored;           /* beyond NOVUM_MAX_CPUS */
+    uint64_t lapic_phys;
+    unsigned ioapic_count;
+    struct { uint64_t phys; uint32_t gsi_base; uint32_t id; } ioapic[MAX_IOAPICS];
+    unsigned gsi_count;
+    uint64_t mcfg_phys;              /* PCI ECAM base of segment 0, bus 0 (0 if none) */
+};
+
+extern struct platform platform;
+void acpi_init(void);
+void ioapic_count_gsis(void);

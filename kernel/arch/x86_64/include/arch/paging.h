@@ -1,0 +1,35 @@
+/* x86-64 four-level page tables. */
+#pragma once
+#include <stdint.h>
+#include <stdbool.h>
+
+#define PTE_P    (1ull << 0)
+#define PTE_W    (1ull << 1)
+#define PTE_U    (1ull << 2)
+#define PTE_PWT  (1ull << 3)
+#define PTE_PCD  (1ull << 4)
+#define PTE_A    (1ull << 5)
+#define PTE_D    (1ull << 6)
+#define PTE_PS   (1ull << 7)
+#define PTE_G    (1ull << 8)
+#define PTE_NX   (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+/* access rights of a user mapping, independent of the PTE encoding */
+#define MAP_R  1u
+#define MAP_W  2u
+#define MAP_X  4u
+
+struct boot_info;
+
+extern bool cpu_has_nx;
+extern uint64_t kernel_pml4;   /* physical */
+
+void paging_init(const struct boot_info *bi);
+uint64_t pt_create_user(void);                      /* 0 on out of memory */
+void pt_destroy_user(uint64_t pml4);
+int pt_map(uint64_t pml4, uint64_t va, uint64_t pa, unsigned rights);  /* 4 KiB; 0 or -1 */
+void pt_unmap(uint64_t pml4, uint64_t va);
+bool pt_translate(uint64_t pml4, uint64_t va, uint64_t *pa, unsigned *rights);
+void *mmio_map(uint64_t pa, uint64_t size);
+void pt_activate(uint64_t pml4);

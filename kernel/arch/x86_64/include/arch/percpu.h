@@ -1,0 +1,40 @@
+/* Per-CPU data, reached through the GS base while in the kernel. */
+#pragma once
+#include <sys_regs.h>
+
+#define PERCPU_SELF        0
+#define PERCPU_KSTACK_TOP  8
+#define PERCPU_USER_RSP    16
+#define PERCPU_CUR_REGS    24
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct ec;
+struct sc;
+struct tss;
+
+struct percpu {
+    struct percpu *self;
+    uint64_t kstack_top;
+    uint64_t user_rsp;           /* scratch for the syscall entry */
+    struct sys_regs *cur_regs;   /* frame of the EC that runs (or ran last) */
+    unsigned cpu;                /* logical CPU number (HIP index) */
+    uint32_t apic_id;
+    struct ec *current;
+    struct sc *current_sc;
+    struct ec *fpu_owner;
+    struct tss *tss;
+    uint64_t tsc_at_dispatch;    /* for SC time accounting */
+};
+_Static_assert(__builtin_offsetof(struct percpu, kstack_top) == PERCPU_KSTACK_TOP, "entry.S");
+_Static_assert(__builtin_offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "entry.S");
+_Static_assert(__builtin_offsetof(struct percpu, cur_regs) == PERCPU_CUR_REGS, "entry.S");
+
+static inline struct percpu *this_cpu(void)
+{
+    struct percpu *p;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+    return p;
+}
+#endif

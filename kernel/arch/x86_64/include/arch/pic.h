@@ -1,0 +1,3 @@
+#pragma once
+
+void pic_disable(void);

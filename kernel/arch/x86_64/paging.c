@@ -1,0 +1,163 @@
+/* Page tables: the kernel's master table (direct map of physical memory, the
+ * kernel image, an uncached MMIO window) and user tables that share its upper
+ * half. */
+#include <arch/cpu.h>
+#include <arch/memlayout.h>
+#include <arch/paging.h>
+#include "bootinfo.h"
+#include "console.h"
+#include "frame.h"
+#include "string.h"
+
+bool cpu_has_nx;
+uint64_t kernel_pml4;
+
+#define BOOT_TABLES 72
+static uint64_t boot_tables[BOOT_TABLES][512] __attribute__((aligned(4096)));
+static unsigned boot_tables_used;
+static uint64_t mmio_next = MMIO_BASE;
+
+static uint64_t boot_table(void)
+{
+    if (boot_tables_used == BOOT_TABLES)
+        panic("too much physical memory for the boot page tables");
+    return virt_to_phys(boot_tables[boot_tables_used++]);
+}
+
+static bool direct_map_ready;
+
+/* Until the kernel's own table is loaded, the only tables are the boot
+ * tables in the kernel image, reachable through the kernel window. */
+static inline uint64_t *table(uint64_t pa)
+{
+    return direct_map_ready ? phys_to_virt(pa) : (uint64_t *)(KERNEL_VBASE + pa);
+}
+static inline unsigned idx(uint64_t va, unsigned level) { return (va >> (12 + 9 * level)) & 511; }
+
+/* Entry for va at `level` (0 = 4K PTE), creating tables on the way if asked. */
+static uint64_t *walk(uint64_t pml4, uint64_t va, unsigned level, uint64_t (*alloc)(void), uint64_t flags)
+{
+    uint64_t *t = table(pml4);
+    for (unsigned l = 3; l > level; l--) {
+        uint64_t *e = &t[idx(va, l)];
+        if (!(*e & PTE_P)) {
+            uint64_t pa = alloc ? alloc() : 0;
+            if (!pa)
+                return 0;
+            *e = pa | flags;
+        } else if (*e & PTE_PS) {
+            return 0;
+        }
+        t = table(*e & PTE_ADDR);
+    }
+    return &t[idx(va, level)];
+}
+
+static void map_direct(uint64_t top)
+{
+    for (uint64_t pa = 0; pa < top; pa += 2ull << 20) {
+        uint64_t *e = walk(kernel_pml4, PHYS_MAP_BASE + pa, 1, boot_table, PTE_P | PTE_W);
+        *e = pa | PTE_P | PTE_W | PTE_PS | PTE_G | (cpu_has_nx ? PTE_NX : 0);
+    }
+}
+
+void paging_init(const struct boot_info *bi)
+{
+    cpu_has_nx = (rdmsr(MSR_EFER) & EFER_NXE) != 0;
+    write_cr4(read_cr4() | CR4_PGE);
+    kernel_pml4 = boot_table();
+
+    uint64_t top = phys_ram_top(bi);
+    if (top < (4ull << 30))
+        top = 4ull << 30;      /* include the PCI hole: LAPIC, IOAPIC, MMCONFIG */
+    if (top > PHYS_MAP_LIMIT)
+        top = PHYS_MAP_LIMIT;
+    map_direct((top + (2ull << 20) - 1) & ~((2ull << 20) - 1));
+
+    /* kernel image: the first GiB at -2 GiB, global */
+    for (uint64_t pa = 0; pa < (1ull << 30); pa += 2ull << 20) {
+        uint64_t *e = walk(kernel_pml4, KERNEL_VBASE + pa, 1, boot_table, PTE_P | PTE_W);
+        *e = pa | PTE_P | PTE_W | PTE_PS | PTE_G;
+    }
+    /* the MMIO window's page directory, so every user table shares it */
+    walk(kernel_pml4, MMIO_BASE, 1, boot_table, PTE_P | PTE_W);
+    write_cr3(kernel_pml4);
+    direct_map_ready = true;
+}
+
+void *mmio_map(uint64_t pa, uint64_t size)
+{
+    uint64_t off = pa & (PAGE_SIZE - 1), va = mmio_next + off;
+    for (uint64_t p = pa - off; p < pa + size; p += PAGE_SIZE) {
+        uint64_t *e = walk(kernel_pml4, mmio_next, 0, frame_alloc, PTE_P | PTE_W);
+        if (!e)
+            panic("no memory to map MMIO at 0x%lx", pa);
+        *e = p | PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_G | (cpu_has_nx ? PTE_NX : 0);
+        mmio_next += PAGE_SIZE;
+    }
+    return (void *)va;
+}
+
+uint64_t pt_create_user(void)
+{
+    uint64_t pml4 = frame_alloc();
+    if (pml4)
+        memcpy(&table(pml4)[256], &table(kernel_pml4)[256], 256 * sizeof(uint64_t));
+    return pml4;
+}
+
+static void free_level(uint64_t pa, unsigned level)
+{
+    uint64_t *t = table(pa);
+    for (unsigned i = 0; level && i < 512; i++)
+        if ((t[i] & PTE_P) && !(t[i] & PTE_PS))
+            free_level(t[i] & PTE_ADDR, level - 1);
+    frame_free(pa);
+}
+
+void pt_destroy_user(uint64_t pml4)
+{
+    uint64_t *t = table(pml4);
+    for (unsigned i = 0; i < 256; i++)
+        if (t[i] & PTE_P)
+            free_level(t[i] & PTE_ADDR, 2);
+    frame_free(pml4);
+}
+
+int pt_map(uint64_t pml4, uint64_t va, uint64_t pa, unsigned rights)
+{
+    uint64_t *e = walk(pml4, va, 0, frame_alloc, PTE_P | PTE_W | PTE_U);
+    if (!e)
+        return -1;
+    uint64_t old = *e;
+    *e = pa | PTE_P | PTE_U | ((rights & MAP_W) ? PTE_W : 0) |
+         ((!(rights & MAP_X) && cpu_has_nx) ? PTE_NX : 0);
+    if (old & PTE_P)
+        invlpg(va);
+    return 0;
+}
+
+void pt_unmap(uint64_t pml4, uint64_t va)
+{
+    uint64_t *e = walk(pml4, va, 0, 0, 0);
+    if (e && (*e & PTE_P)) {
+        *e = 0;
+        invlpg(va);
+    }
+}
+
+bool pt_translate(uint64_t pml4, uint64_t va, uint64_t *pa, unsigned *rights)
+{
+    uint64_t *e = walk(pml4, va, 0, 0, 0);
+    if (!e || !(*e & PTE_P))
+        return false;
+    *pa = (*e & PTE_ADDR) | (va & (PAGE_SIZE - 1));
+    *rights = MAP_R | ((*e & PTE_W) ? MAP_W : 0) | ((*e & PTE_NX) ? 0 : MAP_X);
+    return true;
+}
+
+void pt_activate(uint64_t pml4)
+{
+    if (read_cr3() != pml4)
+        write_cr3(pml4);
+}

@@ -1,0 +1,70 @@
+/* Size classes from 32 bytes to one page. A free object holds the link to
+ * the next free object of its class; pages are never returned to the pool
+ * while objects of their class live, and single-page objects go straight
+ * back to the frame allocator. */
+#include <arch/memlayout.h>
+#include "frame.h"
+#include "kmem.h"
+#include "spinlock.h"
+#include "string.h"
+
+#define MIN_SHIFT 5
+#define CLASSES   (PAGE_SHIFT - MIN_SHIFT)   /* 32 .. 2048 */
+
+static void *free_objs[CLASSES];
+static struct spinlock kmem_lock;
+
+static unsigned class_of(size_t size)
+{
+    unsigned c = 0;
+    while (((size_t)1 << (c + MIN_SHIFT)) < size)
+        c++;
+    return c;
+}
+
+static bool refill(unsigned c)
+{
+    uint64_t pa = frame_alloc();
+    if (!pa)
+        return false;
+    size_t sz = (size_t)1 << (c + MIN_SHIFT);
+    for (char *p = phys_to_virt(pa); p + sz <= (char *)phys_to_virt(pa) + PAGE_SIZE; p += sz) {
+        *(void **)p = free_objs[c];
+        free_objs[c] = p;
+    }
+    return true;
+}
+
+void *kmem_alloc(size_t size)
+{
+    if (size > PAGE_SIZE / 2) {
+        uint64_t pa = size <= PAGE_SIZE ? frame_alloc() : 0;
+        return pa ? phys_to_virt(pa) : 0;
+    }
+    unsigned c = class_of(size);
+    spin_lock(&kmem_lock);
+    void *p = free_objs[c];
+    if (!p && refill(c))
+        p = free_objs[c];
+    if (p)
+        free_objs[c] = *(void **)p;
+    spin_unlock(&kmem_lock);
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+
+void kmem_free(void *p, size_t size)
+{
+    if (!p)
+        return;
+    if (size > PAGE_SIZE / 2) {
+        frame_free(virt_to_phys(p));
+        return;
+    }
+    unsigned c = class_of(size);
+    spin_lock(&kmem_lock);
+    *(void **)p = free_objs[c];
+    free_objs[c] = p;
+    spin_unlock(&kmem_lock);
+}

@@ -1,0 +1,16 @@
+/* Hypercall entry: decode the number and dispatch through the generated
+ * table; handlers that complete return here and the EC goes back to user. */
+#include <arch/percpu.h>
+#include <hypercall_decode.h>
+#include "ec.h"
+
+extern const sys_handler_fn hypercall_table[NOVA_HC_COUNT];
+
+_Noreturn void syscall_handler(struct sys_regs *r);
+_Noreturn void syscall_handler(struct sys_regs *r)
+{
+    hypercall_table[hc_number(r)](r);
+    ec_resume(this_cpu()->current);
+}
+
+void sys_bad_hyp(struct sys_regs *r) { hc_return_status(r, NOVA_BAD_HYP); }
