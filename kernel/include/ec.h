@@ -1,5 +1,14 @@
 /* Execution context (spec 2.2): a thread of a PD with its user registers,
- * UTCB and event selector base. */
+ * UTCB, event selector base and its place in IPC.
+ *
+ * States:
+ *   EC_READY        can run (it runs when an SC resolves to it, see sc.c)
+ *   EC_WAIT_CALL    waits for a call on one of its portals (after reply;
+ *                   where every local EC starts)
+ *   EC_WAIT_REPLY   called `callee` and waits for its reply
+ *   EC_WAIT_SEND    wants to call `callee`, which is busy
+ *   EC_WAIT_SM      blocked in a semaphore down
+ *   EC_DEAD         shut down */
 #pragma once
 #include <stdbool.h>
 #include <sys_regs.h>
@@ -7,28 +16,56 @@
 #include "kobj.h"
 
 struct pd;
+struct pt;
 struct sc;
+struct sm;
 
-enum ec_state { EC_READY, EC_BLOCKED, EC_DEAD };
+enum ec_state { EC_READY, EC_WAIT_CALL, EC_WAIT_REPLY, EC_WAIT_SEND, EC_WAIT_SM, EC_DEAD };
+
+#define NO_EVENT 0xffffffffu
 
 struct ec {
     struct kobj obj;
     /* The CPU aligns the stack to 16 bytes before pushing an interrupt
      * frame, so the end of the frame (TSS.RSP0) must be 16-byte aligned. */
     struct sys_regs regs __attribute__((aligned(16)));
+    uint8_t fpu[512] __attribute__((aligned(16)));   /* fxsave area */
     unsigned id;               /* for console messages */
     struct pd *pd;
     struct nova_utcb *utcb;    /* kernel view of the UTCB */
     uint64_t utcb_va;
     uint64_t sel_evt;
     unsigned cpu;
+    bool global;
+    bool fpu_used;
+    bool started;              /* has had an SC (STARTUP raised once) */
     enum ec_state state;
-    struct sc *sc;             /* bound SC, if any */
+
+    struct sc *home_scs;       /* SCs bound to this EC (list via sc->home_next) */
+    struct sc *parked;         /* SCs that cannot run until this EC changes state */
+
+    struct ec *caller;         /* reply capability: who waits for our reply */
+    struct ec *callee;         /* whom we called or want to call */
+    struct pt *pending_pt;     /* EC_WAIT_SEND: the portal we want to traverse */
+    struct ec *send_head, *send_tail, *send_next;   /* callers waiting for us */
+    bool donated;              /* our call donated our SC */
+    unsigned event;            /* exception/event being handled for us, or NO_EVENT */
+    uint64_t event_mtd;        /* MTD of that event's portal */
+    bool startup_pending, recall_pending;
+
+    struct sm *blocked_sm;     /* EC_WAIT_SM */
+    struct ec *sm_next;
+    unsigned mark;             /* SC resolution cycle detection */
 };
 
-struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t sp, uint64_t sel_evt);
+_Static_assert(SYS_REGS_SIZE % 16 == 0, "the frame ends where it starts, modulo 16");
+
+struct ec *ec_create(struct pd *pd, struct pd *owner, unsigned cpu, uint64_t utcb_va, uint64_t sp,
+                     uint64_t sel_evt, bool global);
 _Noreturn void ec_resume(struct ec *ec);
 _Noreturn void ec_handle_exception(struct ec *ec, unsigned vector);
 _Noreturn void ec_shutdown(struct ec *ec, const char *why, unsigned vector);
-
-_Static_assert(SYS_REGS_SIZE % 16 == 0, "the frame ends where it starts, modulo 16");
+void ec_set_state(struct ec *ec, enum ec_state state);
+/* Shut down an EC whose exception reply was unusable, or whose handler died. */
+void ec_kill_bad_reply(struct ec *ec);
+void ec_kill_handler_gone(struct ec *ec);

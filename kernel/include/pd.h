@@ -1,6 +1,8 @@
-/* Protection domain (spec 2.1): an object space and a memory space. */
+/* Protection domain (spec 2.1): an object space and a memory space, and the
+ * account that pays for the kernel objects it owns. */
 #pragma once
 #include <stdbool.h>
+#include <stddef.h>
 #include "kobj.h"
 #include "space_obj.h"
 
@@ -9,10 +11,16 @@ struct pd {
     struct space_obj objs;
     uint64_t pml4;        /* memory space: the page table, physical */
     bool is_root;         /* may use the H bit (spec 6.1.1) */
+    uint64_t kmem_used;   /* bytes of kernel objects this PD owns */
 };
 
-struct pd *pd_create(bool is_root);
+struct pd *pd_create(struct pd *owner, bool is_root);
+/* Kernel memory for an object owned by `owner`: zeroed, or 0 when the pool
+ * is exhausted. */
+void *pd_alloc(struct pd *owner, size_t size);
+void pd_free(struct pd *owner, void *p, size_t size);
 /* Map one 4 KiB kernel-pool frame into the PD's memory space. */
 bool pd_map_frame(struct pd *pd, uint64_t va, uint64_t pa, unsigned rights);
+bool pd_is_mapped(const struct pd *pd, uint64_t va);
 /* Copy from a user virtual address of `pd`; false if not all mapped readable. */
 bool pd_copy_from_user(const struct pd *pd, void *dst, uint64_t va, uint64_t len);

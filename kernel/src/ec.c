@@ -1,73 +1,187 @@
-/* Execution contexts: creation, return to user mode, exceptions. */
+/* Execution contexts: create_ec and ec_ctrl (spec 5.3.2, 5.4.1), return to
+ * user mode with its pending events (STARTUP, RECALL), exceptions as
+ * implicit calls (spec 3.3), and shutdown. */
 #include <arch/cpu.h>
 #include <arch/cpu_setup.h>
+#include <arch/fpu.h>
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
+#include <hypercall_decode.h>
+#include "cap.h"
 #include "console.h"
 #include "ec.h"
 #include "frame.h"
-#include "kmem.h"
+#include "ipc.h"
 #include "pd.h"
+#include "pt.h"
 #include "sc.h"
+#include "sm.h"
+#include "topology.h"
 
 _Noreturn void ret_user_iret(struct sys_regs *r);
 _Noreturn void ret_user_sysret(struct sys_regs *r);
 
 static unsigned ec_count;
 
-struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t sp, uint64_t sel_evt)
+struct ec *ec_create(struct pd *pd, struct pd *owner, unsigned cpu, uint64_t utcb_va, uint64_t sp,
+                     uint64_t sel_evt, bool global)
 {
-    struct ec *ec = kmem_alloc(sizeof *ec);
-    uint64_t utcb_pa = frame_alloc();
-    if (!ec || !utcb_pa || !pd_map_frame(pd, utcb_va, utcb_pa, MAP_R | MAP_W)) {
+    struct ec *ec = pd_alloc(owner, sizeof *ec);
+    uint64_t utcb_pa = ec ? frame_alloc() : 0;
+    if (!utcb_pa || !pd_map_frame(pd, utcb_va, utcb_pa, MAP_R | MAP_W)) {
         if (utcb_pa)
             frame_free(utcb_pa);
-        kmem_free(ec, sizeof *ec);
+        pd_free(owner, ec, sizeof *ec);
         return 0;
     }
+    owner->kmem_used += PAGE_SIZE;
     ec->obj.type = KOBJ_EC;
     ec->id = ++ec_count;
     ec->pd = pd;
     ec->cpu = cpu;
+    ec->global = global;
     ec->utcb = phys_to_virt(utcb_pa);
     ec->utcb_va = utcb_va;
     ec->sel_evt = sel_evt;
-    ec->state = EC_READY;
+    ec->event = NO_EVENT;
+    ec->state = global ? EC_READY : EC_WAIT_CALL;   /* local ECs start as if after reply */
     ec->regs = (struct sys_regs){ .cs = SEL_UCODE, .ss = SEL_UDATA, .rflags = RFLAGS_USER_INIT,
                                   .rsp = sp, .vector = ENTRY_NEW };
     return ec;
 }
 
+void ec_set_state(struct ec *ec, enum ec_state state)
+{
+    ec->state = state;
+    sched_unpark(ec);
+}
+
+static _Noreturn void raise_event(struct ec *ec, unsigned event);
+
 _Noreturn void ec_resume(struct ec *ec)
 {
+    if (ec->startup_pending) {
+        ec->startup_pending = false;
+        raise_event(ec, NOVA_EVT_STARTUP);
+    }
+    if (ec->recall_pending) {
+        ec->recall_pending = false;
+        raise_event(ec, NOVA_EVT_RECALL);
+    }
     struct percpu *cpu = this_cpu();
     cpu->current = ec;
     cpu->cur_regs = &ec->regs;
     tss_set_kernel_entry((uint64_t)(uintptr_t)(&ec->regs + 1));
     pt_activate(ec->pd->pml4);
+    fpu_switch_to(ec);
     if (ec->regs.vector == ENTRY_SYSCALL && user_canonical(ec->regs.rip))
         ret_user_sysret(&ec->regs);
     ret_user_iret(&ec->regs);
 }
 
-_Noreturn void ec_shutdown(struct ec *ec, const char *why, unsigned vector)
+/* Say why and make the EC unrunnable; everybody waiting on it learns. */
+static void ec_kill(struct ec *ec, const char *why, unsigned event)
 {
-    kprintf("novum: EC shut down: #%s at rip=0x%016lx (%s 0x%lx), ec %u\n", exception_name(vector), ec->regs.rip,
-            why, ec->sel_evt + vector, ec->id);
+    kprintf("novum: EC shut down: #%s at rip=0x%016lx (%s 0x%lx), ec %u\n", exception_name(event), ec->regs.rip,
+            why, ec->sel_evt + event, ec->id);
     dump_regs(&ec->regs);
-    ec->state = EC_DEAD;
-    if (ec->sc)
-        sched_dequeue(ec->sc);
+    if (ec->state == EC_WAIT_SEND)
+        ipc_dequeue_sender(ec);
+    if (ec->state == EC_WAIT_SM)
+        sm_remove_waiter(ec->blocked_sm, ec);
+    if (ec->callee && ec->callee->caller == ec)
+        ec->callee->caller = 0;
+    ec->callee = 0;
+    fpu_forget(ec);
+    ec_set_state(ec, EC_DEAD);
+    ipc_abort_partners(ec);
+}
+
+_Noreturn void ec_shutdown(struct ec *ec, const char *why, unsigned event)
+{
+    ec_kill(ec, why, event);
+    schedule();
+}
+
+/* An exception or event of `ec` becomes an implicit donating call through
+ * the portal at SELEVT + event (spec 3.3); without one the EC is shut down. */
+static _Noreturn void raise_event(struct ec *ec, unsigned event)
+{
+    struct pt *pt = (struct pt *)cap_get(ec->pd, ec->sel_evt + event, KOBJ_PT, 0);
+    if (!pt)
+        ec_shutdown(ec, "no portal at selector", event);
+    if (pt->ec->cpu != ec->cpu || pt->ec->state == EC_DEAD)
+        ec_shutdown(ec, "no usable handler at selector", event);
+    ec->event = event;
+    ec->event_mtd = pt->mtd;
+    if (pt->ec->state == EC_WAIT_CALL)
+        ipc_rendezvous(ec, pt, true);
+    else
+        ipc_enqueue_sender(ec, pt, true);
     schedule();
 }
 
 _Noreturn void ec_handle_exception(struct ec *ec, unsigned vector)
 {
-    struct cap c = space_obj_lookup(&ec->pd->objs, ec->sel_evt + vector);
-    if (!c.obj || c.obj->type != KOBJ_PT)
-        ec_shutdown(ec, "no portal at selector", vector);
-    /* Portal traversal for exceptions comes with portals (kernel core). */
-    ec_shutdown(ec, "exception portals not supported yet, selector", vector);
+    if (vector == NOVA_EXC_NM && fpu_claim(ec))
+        ec_resume(ec);
+    raise_event(ec, vector);
+}
+
+void ec_kill_bad_reply(struct ec *ec)
+{
+    ec_kill(ec, "handler replied with a non-canonical RIP/RSP, selector", ec->event);
+}
+
+void sys_create_ec(struct sys_regs *r)
+{
+    struct hc_create_ec a = hc_create_ec_decode(r);
+    struct pd *cur = this_cpu()->current->pd;
+    struct pd *pd = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_EC);
+    enum nova_status st = NOVA_SUCCESS;
+    if (!cap_is_null(cur, a.sel_obj0) || !pd)
+        st = NOVA_BAD_CAP;
+    else if (!cpu_online(a.cpu))
+        st = NOVA_BAD_CPU;
+    else if (!a.utcb)
+        st = NOVA_BAD_FTR;   /* virtual CPUs are not supported */
+    else if (!user_range_ok(a.utcb, PAGE_SIZE) || pd_is_mapped(pd, a.utcb) || !user_canonical(a.sp))
+        st = NOVA_BAD_PAR;
+    if (st != NOVA_SUCCESS) {
+        hc_return_status(r, st);
+        return;
+    }
+    struct ec *ec = ec_create(pd, pd, (unsigned)a.cpu, a.utcb, a.sp, a.sel_evt, hc_create_ec_g(&a));
+    if (!ec || !space_obj_insert(&cur->objs, a.sel_obj0, &ec->obj,
+                                 NOVA_PERM_EC_CT | NOVA_PERM_EC_SC | NOVA_PERM_EC_PT)) {
+        if (ec) {
+            pt_unmap(pd->pml4, a.utcb);
+            frame_free(virt_to_phys(ec->utcb));
+            pd->kmem_used -= PAGE_SIZE;
+            pd_free(pd, ec, sizeof *ec);
+        }
+        hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
+        return;
+    }
+    hc_return_status(r, NOVA_SUCCESS);
+}
+
+void sys_ec_ctrl(struct sys_regs *r)
+{
+    struct hc_ec_ctrl a = hc_ec_ctrl_decode(r);
+    struct ec *ec = (struct ec *)cap_get(this_cpu()->current->pd, a.sel_ec, KOBJ_EC, NOVA_PERM_EC_CT);
+    if (!ec) {
+        hc_return_status(r, NOVA_BAD_CAP);
+        return;
+    }
+    if (ec->state != EC_DEAD)
+        ec->recall_pending = true;
+    hc_return_status(r, NOVA_SUCCESS);
+}
+
+void ec_kill_handler_gone(struct ec *ec)
+{
+    ec_kill(ec, "handler shut down, selector", ec->event);
 }

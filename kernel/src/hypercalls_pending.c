@@ -11,17 +11,6 @@
         hc_return_status(r, NOVA_BAD_FTR);                                        \
     }
 
-PENDING(call)
-PENDING(reply)
-PENDING(create_pd)
-PENDING(create_ec)
-PENDING(create_sc)
-PENDING(create_pt)
-PENDING(create_sm)
 PENDING(revoke)
-PENDING(ec_ctrl)
-PENDING(sc_ctrl)
-PENDING(pt_ctrl)
-PENDING(sm_ctrl)
 PENDING(assign_pci)
 PENDING(assign_gsi)

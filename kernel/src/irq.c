@@ -1,8 +1,9 @@
-/* Interrupts. So far only the LAPIC's own vectors exist; device interrupts
- * (GSI semaphores, spec 3.4) come with the kernel core. */
+/* Interrupts: the LAPIC timer ends quanta. Device interrupts (GSI
+ * semaphores, spec 3.4) are not routed yet. */
 #include <arch/lapic.h>
 #include "console.h"
 #include "irq.h"
+#include "sc.h"
 
 void irq_handle(unsigned vector, bool from_user)
 {
@@ -10,6 +11,9 @@ void irq_handle(unsigned vector, bool from_user)
     if (vector == VEC_SPURIOUS)
         return;
     lapic_eoi();
-    if (vector != VEC_TIMER)
-        kprintf("novum: unexpected interrupt vector %u\n", vector);
+    if (vector == VEC_TIMER) {
+        sched_timer();
+        schedule();
+    }
+    kprintf("novum: unexpected interrupt vector %u\n", vector);
 }

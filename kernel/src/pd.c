@@ -1,28 +1,55 @@
-/* Protection domains. */
+/* Protection domains and create_pd (spec 5.3.1). */
 #include <arch/memlayout.h>
 #include <arch/paging.h>
+#include <arch/percpu.h>
+#include <hypercall_decode.h>
+#include "cap.h"
+#include "ec.h"
 #include "kmem.h"
 #include "pd.h"
 #include "string.h"
 
-struct pd *pd_create(bool is_root)
+void *pd_alloc(struct pd *owner, size_t size)
 {
-    struct pd *pd = kmem_alloc(sizeof *pd);
+    void *p = kmem_alloc(size);
+    if (p && owner)
+        owner->kmem_used += size;
+    return p;
+}
+
+void pd_free(struct pd *owner, void *p, size_t size)
+{
+    if (p && owner)
+        owner->kmem_used -= size;
+    kmem_free(p, size);
+}
+
+struct pd *pd_create(struct pd *owner, bool is_root)
+{
+    struct pd *pd = pd_alloc(owner, sizeof *pd);
     if (!pd)
         return 0;
     pd->obj.type = KOBJ_PD;
     pd->is_root = is_root;
     pd->pml4 = pt_create_user();
     if (!pd->pml4) {
-        kmem_free(pd, sizeof *pd);
+        pd_free(owner, pd, sizeof *pd);
         return 0;
     }
+    pd->kmem_used = PAGE_SIZE;   /* its own page table root */
     return pd;
 }
 
 bool pd_map_frame(struct pd *pd, uint64_t va, uint64_t pa, unsigned rights)
 {
     return user_range_ok(va, PAGE_SIZE) && pt_map(pd->pml4, va, pa, rights) == 0;
+}
+
+bool pd_is_mapped(const struct pd *pd, uint64_t va)
+{
+    uint64_t pa;
+    unsigned rights;
+    return pt_translate(pd->pml4, va, &pa, &rights);
 }
 
 bool pd_copy_from_user(const struct pd *pd, void *dst, uint64_t va, uint64_t len)
@@ -42,4 +69,47 @@ bool pd_copy_from_user(const struct pd *pd, void *dst, uint64_t va, uint64_t len
         d += chunk, va += chunk, len -= chunk;
     }
     return true;
+}
+
+/* The initial object capabilities: the CRD's range of the caller lands at
+ * selector 0 of the new PD (interpretation in docs/api.md), permissions
+ * masked by the CRD. Other CRD types delegate nothing. */
+static bool delegate_initial(struct pd *from, struct pd *to, uint64_t crd)
+{
+    if (nova_crd_type(crd) != NOVA_CRD_TYPE_OBJ)
+        return true;
+    uint64_t order = nova_crd_order(crd), count = 1ull << order;
+    uint64_t base = nova_crd_base(crd) & ~(count - 1);
+    if (count > NOVA_SEL_COUNT)
+        count = NOVA_SEL_COUNT;
+    for (uint64_t i = 0; i < count; i++) {
+        struct cap c = space_obj_lookup(&from->objs, base + i);
+        uint32_t perms = c.perms & (uint32_t)nova_crd_mask(crd);
+        if (c.obj && perms && !space_obj_insert(&to->objs, i, c.obj, perms))
+            return false;
+    }
+    return true;
+}
+
+void sys_create_pd(struct sys_regs *r)
+{
+    struct hc_create_pd a = hc_create_pd_decode(r);
+    struct pd *cur = this_cpu()->current->pd;
+    struct pd *owner = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_PD);
+    if (!cap_is_null(cur, a.sel_obj0) || !owner) {
+        hc_return_status(r, NOVA_BAD_CAP);
+        return;
+    }
+    struct pd *pd = pd_create(owner, false);
+    if (!pd || !delegate_initial(cur, pd, a.crd) ||
+        !space_obj_insert(&cur->objs, a.sel_obj0, &pd->obj, 0x1f)) {
+        if (pd) {
+            space_obj_destroy(&pd->objs);
+            pt_destroy_user(pd->pml4);
+            pd_free(owner, pd, sizeof *pd);
+        }
+        hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
+        return;
+    }
+    hc_return_status(r, NOVA_SUCCESS);
 }

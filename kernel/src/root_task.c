@@ -72,13 +72,14 @@ bool root_task_create(const struct boot_module *m, unsigned boot_cpu)
         kprintf("novum: root task rejected: %s\n", why);
         return false;
     }
-    struct pd *pd = pd_create(true);
+    struct pd *pd = pd_create(0, true);
     if (!pd || !load_segments(pd, &img) || !pd_map_frame(pd, USER_HIP_ADDR, hip_phys, MAP_R))
         panic("out of memory loading the root task");
-    struct ec *ec = ec_create(pd, boot_cpu, USER_ROOT_UTCB, USER_HIP_ADDR, 0);
-    struct sc *sc = ec ? sc_create(ec, boot_cpu, ROOT_PRIORITY, ROOT_QUANTUM_US) : 0;
+    struct ec *ec = ec_create(pd, pd, boot_cpu, USER_ROOT_UTCB, USER_HIP_ADDR, 0, true);
+    struct sc *sc = ec ? sc_create(pd, ec, ROOT_PRIORITY, ROOT_QUANTUM_US) : 0;
     if (!sc || !populate_object_space(pd, ec, sc))
         panic("out of memory creating the root EC");
+    ec->started = true;   /* the root EC starts at its entry, without STARTUP */
     ec->regs.rip = img.entry;
     ec->regs.rdi = boot_cpu;
     sched_enqueue(sc);

@@ -1,28 +1,46 @@
-/* Scheduling contexts and the scheduler: one runqueue per CPU and priority,
- * round robin within a priority, the highest priority first (spec 3.1). */
-#include <arch/percpu.h>
+/* Scheduling contexts and the scheduler (spec 3.1, 5.3.3, 5.4.2).
+ *
+ * Each CPU has a runqueue per priority; the highest non-empty priority runs,
+ * round robin within it as quanta expire. An SC runs the EC it resolves to:
+ * its own EC if that is ready, else along the EC's call — the callee of a
+ * donating call, the busy callee it waits for (helping), or the callee of a
+ * non-donating call that has no SC of its own. If the chain ends in an EC
+ * that cannot run, the SC is parked on that EC and leaves the runqueue until
+ * the EC changes state. */
 #include <arch/cpu.h>
+#include <arch/lapic.h>
+#include <arch/percpu.h>
+#include <hypercall_decode.h>
+#include "cap.h"
 #include "config.h"
 #include "console.h"
 #include "ec.h"
-#include "kmem.h"
+#include "pd.h"
 #include "sc.h"
 
 #define PRIORITIES 256
 
-static struct sc *runqueue[NOVUM_MAX_CPUS][PRIORITIES];
+struct runqueue {
+    struct sc *head[PRIORITIES];
+    uint64_t nonempty[PRIORITIES / 64];
+};
 
-struct sc *sc_create(struct ec *ec, unsigned cpu, unsigned prio, uint64_t quantum_us)
+static struct runqueue runqueue[NOVUM_MAX_CPUS];
+
+static uint64_t us_to_tsc(uint64_t us) { return us * tsc_khz / 1000; }
+
+struct sc *sc_create(struct pd *owner, struct ec *ec, unsigned prio, uint64_t quantum_us)
 {
-    struct sc *sc = kmem_alloc(sizeof *sc);
+    struct sc *sc = pd_alloc(owner, sizeof *sc);
     if (!sc)
         return 0;
     sc->obj.type = KOBJ_SC;
     sc->ec = ec;
-    sc->cpu = cpu;
+    sc->cpu = ec->cpu;
     sc->prio = prio;
-    sc->quantum_us = quantum_us;
-    ec->sc = sc;
+    sc->quantum_tsc = sc->left_tsc = us_to_tsc(quantum_us) ? us_to_tsc(quantum_us) : 1;
+    sc->home_next = ec->home_scs;
+    ec->home_scs = sc;
     return sc;
 }
 
@@ -30,7 +48,8 @@ void sched_enqueue(struct sc *sc)
 {
     if (sc->queued)
         return;
-    struct sc **head = &runqueue[sc->cpu][sc->prio];
+    struct runqueue *rq = &runqueue[sc->cpu];
+    struct sc **head = &rq->head[sc->prio];
     if (*head) {
         sc->next = *head;
         sc->prev = (*head)->prev;
@@ -38,17 +57,20 @@ void sched_enqueue(struct sc *sc)
         (*head)->prev = sc;
     } else {
         *head = sc->next = sc->prev = sc;
+        rq->nonempty[sc->prio / 64] |= 1ull << (sc->prio % 64);
     }
     sc->queued = true;
 }
 
-void sched_dequeue(struct sc *sc)
+static void dequeue(struct sc *sc)
 {
     if (!sc->queued)
         return;
-    struct sc **head = &runqueue[sc->cpu][sc->prio];
+    struct runqueue *rq = &runqueue[sc->cpu];
+    struct sc **head = &rq->head[sc->prio];
     if (sc->next == sc) {
         *head = 0;
+        rq->nonempty[sc->prio / 64] &= ~(1ull << (sc->prio % 64));
     } else {
         sc->prev->next = sc->next;
         sc->next->prev = sc->prev;
@@ -58,19 +80,79 @@ void sched_dequeue(struct sc *sc)
     sc->queued = false;
 }
 
+static void park(struct sc *sc, struct ec *on)
+{
+    dequeue(sc);
+    sc->parked_on = on;
+    sc->park_next = on->parked;
+    on->parked = sc;
+}
+
+void sched_unpark(struct ec *ec)
+{
+    while (ec->parked) {
+        struct sc *sc = ec->parked;
+        ec->parked = sc->park_next;
+        sc->park_next = 0;
+        sc->parked_on = 0;
+        sched_enqueue(sc);
+    }
+}
+
 static struct sc *pick(unsigned cpu)
 {
-    for (int p = PRIORITIES - 1; p >= 0; p--)
-        if (runqueue[cpu][p])
-            return runqueue[cpu][p];
+    struct runqueue *rq = &runqueue[cpu];
+    for (int w = PRIORITIES / 64 - 1; w >= 0; w--)
+        if (rq->nonempty[w])
+            return rq->head[w * 64 + 63 - __builtin_clzll(rq->nonempty[w])];
     return 0;
+}
+
+/* The EC an SC runs, or 0 after parking the SC where its chain is stuck. */
+static struct ec *resolve(struct sc *sc)
+{
+    static unsigned generation;
+    unsigned mark = ++generation;
+    struct ec *ec = sc->ec;
+    for (;;) {
+        if (ec->mark == mark)
+            break;   /* a cycle of callers: nobody can make progress */
+        ec->mark = mark;
+        if (ec->state == EC_READY)
+            return ec;
+        bool follow = ec->state == EC_WAIT_SEND ||
+                      (ec->state == EC_WAIT_REPLY && (ec->donated || !ec->callee->home_scs));
+        if (!follow)
+            break;
+        ec = ec->callee;
+    }
+    park(sc, ec);
+    return 0;
+}
+
+/* Charge the time since dispatch to the SC that ran. */
+static void account(struct percpu *cpu)
+{
+    uint64_t now = rdtsc();
+    struct sc *sc = cpu->current_sc;
+    if (sc) {
+        uint64_t used = now - cpu->tsc_at_dispatch;
+        sc->consumed_tsc += used;
+        sc->left_tsc = used < sc->left_tsc ? sc->left_tsc - used : 0;
+    }
+    cpu->tsc_at_dispatch = now;
+}
+
+static void arm_timer(const struct sc *sc)
+{
+    uint64_t ticks = sc->left_tsc * lapic_timer_khz / (tsc_khz ? tsc_khz : 1);
+    lapic_timer_oneshot(ticks > 0xffffffffu ? 0xffffffffu : (uint32_t)ticks);
 }
 
 static _Noreturn void idle(void)
 {
-    for (;;) {
+    for (;;)
         __asm__ volatile("sti; hlt; cli" ::: "memory");
-    }
 }
 
 void continue_on_kstack(void (*fn)(void), uint64_t stack_top) __attribute__((noreturn));
@@ -78,11 +160,81 @@ void continue_on_kstack(void (*fn)(void), uint64_t stack_top) __attribute__((nor
 _Noreturn void schedule(void)
 {
     struct percpu *cpu = this_cpu();
-    struct sc *sc = pick(cpu->cpu);
-    cpu->current_sc = sc;
-    if (!sc) {
-        cpu->current = 0;
-        continue_on_kstack(idle, cpu->kstack_top);
+    account(cpu);
+    for (;;) {
+        struct sc *sc = pick(cpu->cpu);
+        if (!sc) {
+            cpu->current_sc = 0;
+            cpu->current = 0;
+            continue_on_kstack(idle, cpu->kstack_top);
+        }
+        struct ec *ec = resolve(sc);
+        if (!ec)
+            continue;
+        if (!sc->left_tsc)
+            sc->left_tsc = sc->quantum_tsc;
+        cpu->current_sc = sc;
+        arm_timer(sc);
+        ec_resume(ec);
     }
-    ec_resume(sc->ec);
+}
+
+/* The quantum ran out: replenish it and go to the back of the priority. */
+void sched_timer(void)
+{
+    struct percpu *cpu = this_cpu();
+    account(cpu);
+    struct sc *sc = cpu->current_sc;
+    if (sc && !sc->left_tsc) {
+        sc->left_tsc = sc->quantum_tsc;
+        if (sc->queued)
+            runqueue[sc->cpu].head[sc->prio] = sc->next;
+    }
+}
+
+void sys_create_sc(struct sys_regs *r)
+{
+    struct hc_create_sc a = hc_create_sc_decode(r);
+    struct pd *cur = this_cpu()->current->pd;
+    struct pd *owner = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_SC);
+    struct ec *ec = (struct ec *)cap_get(cur, a.sel_ec, KOBJ_EC, NOVA_PERM_EC_SC);
+    enum nova_status st = NOVA_SUCCESS;
+    if (!cap_is_null(cur, a.sel_obj0) || !owner || !ec || !ec->global)
+        st = NOVA_BAD_CAP;   /* local ECs cannot have an SC (spec 5.3.2) */
+    else if (!nova_qpd_quantum(a.qpd) || !nova_qpd_priority(a.qpd))
+        st = NOVA_BAD_PAR;
+    if (st != NOVA_SUCCESS) {
+        hc_return_status(r, st);
+        return;
+    }
+    bool first = !ec->home_scs && !ec->started;
+    struct sc *sc = sc_create(owner, ec, (unsigned)nova_qpd_priority(a.qpd), nova_qpd_quantum(a.qpd));
+    if (!sc || !space_obj_insert(&cur->objs, a.sel_obj0, &sc->obj, NOVA_PERM_SC_CT)) {
+        if (sc) {
+            ec->home_scs = sc->home_next;
+            pd_free(owner, sc, sizeof *sc);
+        }
+        hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
+        return;
+    }
+    if (first) {
+        ec->started = true;
+        ec->startup_pending = true;
+    }
+    sched_enqueue(sc);
+    hc_return_status(r, NOVA_SUCCESS);
+    schedule();   /* a higher priority runs at once */
+}
+
+void sys_sc_ctrl(struct sys_regs *r)
+{
+    struct hc_sc_ctrl a = hc_sc_ctrl_decode(r);
+    struct sc *sc = (struct sc *)cap_get(this_cpu()->current->pd, a.sel_sc, KOBJ_SC, NOVA_PERM_SC_CT);
+    if (!sc) {
+        hc_return_status(r, NOVA_BAD_CAP);
+        return;
+    }
+    account(this_cpu());
+    hc_sc_ctrl_return(r, sc->consumed_tsc * 1000 / (tsc_khz ? tsc_khz : 1));
+    hc_return_status(r, NOVA_SUCCESS);
 }

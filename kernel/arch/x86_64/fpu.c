@@ -1,0 +1,39 @@
+#include <arch/cpu.h>
+#include <arch/fpu.h>
+#include <arch/percpu.h>
+#include "ec.h"
+
+static void set_ts(bool on)
+{
+    uint64_t cr0 = read_cr0();
+    if (!!(cr0 & CR0_TS) != on)
+        write_cr0(on ? cr0 | CR0_TS : cr0 & ~(uint64_t)CR0_TS);
+}
+
+void fpu_switch_to(struct ec *ec) { set_ts(this_cpu()->fpu_owner != ec); }
+
+bool fpu_claim(struct ec *ec)
+{
+    struct percpu *cpu = this_cpu();
+    if (cpu->fpu_owner == ec)
+        return false;   /* a real #NM */
+    set_ts(false);
+    if (cpu->fpu_owner)
+        __asm__ volatile("fxsave64 %0" : "=m"(cpu->fpu_owner->fpu));
+    if (ec->fpu_used) {
+        __asm__ volatile("fxrstor64 %0" : : "m"(ec->fpu));
+    } else {
+        uint32_t mxcsr = 0x1f80;   /* all SSE exceptions masked, round to nearest */
+        __asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
+        ec->fpu_used = true;
+    }
+    cpu->fpu_owner = ec;
+    return true;
+}
+
+void fpu_forget(struct ec *ec)
+{
+    struct percpu *cpu = this_cpu();
+    if (cpu->fpu_owner == ec)
+        cpu->fpu_owner = 0;
+}

@@ -1,0 +1,169 @@
+/* Portal IPC: call and reply (spec 5.2), the rendezvous that copies a
+ * message from caller to callee, the queue of callers waiting for a busy
+ * callee, and aborts when a partner is shut down. */
+#include <arch/memlayout.h>
+#include <arch/percpu.h>
+#include <hypercall_decode.h>
+#include "cap.h"
+#include "console.h"
+#include "ec.h"
+#include "exc_msg.h"
+#include "ipc.h"
+#include "pd.h"
+#include "pt.h"
+#include "sc.h"
+#include "string.h"
+
+/* Untyped words of a message; a count beyond the data area is clamped. */
+static unsigned untyped_count(const struct nova_utcb *u)
+{
+    unsigned n = (unsigned)nova_utcb_items_u(u->head.items);
+    return n > NOVA_UTCB_DATA_WORDS ? NOVA_UTCB_DATA_WORDS : n;
+}
+
+static void copy_untyped(const struct nova_utcb *from, struct nova_utcb *to)
+{
+    unsigned n = untyped_count(from);
+    memcpy(to->data.words, from->data.words, n * sizeof(uint64_t));
+    to->head.items = nova_utcb_items(n, 0);
+}
+
+void ipc_rendezvous(struct ec *caller, struct pt *pt, bool donate)
+{
+    struct ec *callee = pt->ec;
+    if (caller->event != NO_EVENT) {
+        exc_msg_store(&caller->regs, caller->event, caller->event_mtd, callee->utcb);
+        callee->utcb->head.items = 0;
+    } else {
+        copy_untyped(caller->utcb, callee->utcb);
+    }
+    callee->regs.rip = pt->ip;
+    callee->regs.rdi = pt->pid;
+    callee->caller = caller;
+    caller->callee = callee;
+    caller->donated = donate;
+    caller->pending_pt = 0;
+    ec_set_state(caller, EC_WAIT_REPLY);
+    ec_set_state(callee, EC_READY);
+}
+
+void ipc_enqueue_sender(struct ec *caller, struct pt *pt, bool donate)
+{
+    struct ec *callee = pt->ec;
+    caller->callee = callee;
+    caller->pending_pt = pt;
+    caller->donated = donate;
+    caller->send_next = 0;
+    if (callee->send_tail)
+        callee->send_tail->send_next = caller;
+    else
+        callee->send_head = caller;
+    callee->send_tail = caller;
+    ec_set_state(caller, EC_WAIT_SEND);
+}
+
+void ipc_dequeue_sender(struct ec *sender)
+{
+    struct ec *callee = sender->callee, **p = &callee->send_head, *prev = 0;
+    for (; *p && *p != sender; prev = *p, p = &(*p)->send_next)
+        ;
+    if (!*p)
+        return;
+    *p = sender->send_next;
+    if (callee->send_tail == sender)
+        callee->send_tail = prev;
+    sender->send_next = 0;
+}
+
+/* The EC that waited for `ec` gets COM_ABT; one that waited in an
+ * exception cannot go on and is shut down as well. */
+static void abort_waiter(struct ec *w)
+{
+    w->callee = 0;
+    w->pending_pt = 0;
+    if (w->event != NO_EVENT) {
+        ec_kill_handler_gone(w);
+        return;
+    }
+    w->regs.rdi = NOVA_COM_ABT;
+    ec_set_state(w, EC_READY);
+}
+
+void ipc_abort_partners(struct ec *ec)
+{
+    struct ec *caller = ec->caller;
+    ec->caller = 0;
+    if (caller)
+        abort_waiter(caller);
+    while (ec->send_head) {
+        struct ec *s = ec->send_head;
+        ec->send_head = s->send_next;
+        s->send_next = 0;
+        abort_waiter(s);
+    }
+    ec->send_tail = 0;
+}
+
+static void deliver_reply(struct ec *callee, struct ec *caller)
+{
+    caller->callee = 0;
+    callee->caller = 0;
+    if (caller->event != NO_EVENT) {
+        bool ok = exc_msg_load(&caller->regs, callee->utcb);
+        caller->event = NO_EVENT;
+        if (!ok) {
+            ec_kill_bad_reply(caller);
+            return;
+        }
+    } else {
+        copy_untyped(callee->utcb, caller->utcb);
+        caller->regs.rdi = NOVA_SUCCESS;
+    }
+    ec_set_state(caller, EC_READY);
+}
+
+void sys_reply(struct sys_regs *r)
+{
+    (void)r;
+    struct ec *cur = this_cpu()->current;
+    if (cur->caller)
+        deliver_reply(cur, cur->caller);
+    ec_set_state(cur, EC_WAIT_CALL);
+    if (cur->send_head) {
+        struct ec *next = cur->send_head;
+        ipc_dequeue_sender(next);
+        ipc_rendezvous(next, next->pending_pt, next->donated);
+    }
+    schedule();
+}
+
+void sys_call(struct sys_regs *r)
+{
+    struct hc_call a = hc_call_decode(r);
+    struct ec *cur = this_cpu()->current;
+    struct pt *pt = (struct pt *)cap_get(cur->pd, a.sel_pt, KOBJ_PT, NOVA_PERM_PT_CALL);
+    if (!pt) {
+        hc_return_status(r, NOVA_BAD_CAP);
+        return;
+    }
+    struct ec *callee = pt->ec;
+    if (callee->cpu != cur->cpu) {
+        hc_return_status(r, NOVA_BAD_CPU);
+        return;
+    }
+    if (callee->state == EC_DEAD) {
+        hc_return_status(r, NOVA_COM_ABT);
+        return;
+    }
+    bool donate = !hc_call_dd(&a);
+    if (callee->state != EC_WAIT_CALL) {
+        if (hc_call_db(&a)) {
+            hc_return_status(r, NOVA_COM_TIM);
+            return;
+        }
+        ipc_enqueue_sender(cur, pt, donate);
+    } else {
+        ipc_rendezvous(cur, pt, donate);
+    }
+    schedule();
+}

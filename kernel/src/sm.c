@@ -1,0 +1,94 @@
+/* Semaphores: create_sm and sm_ctrl (spec 5.3.5, 5.4.4). Waiters queue in
+ * FIFO order; up wakes the longest waiter. */
+#include <arch/percpu.h>
+#include <hypercall_decode.h>
+#include "cap.h"
+#include "ec.h"
+#include "pd.h"
+#include "sc.h"
+#include "sm.h"
+
+void sm_up(struct sm *sm)
+{
+    struct ec *ec = sm->head;
+    if (!ec) {
+        if (sm->count != UINT64_MAX)
+            sm->count++;
+        return;
+    }
+    sm->head = ec->sm_next;
+    if (!sm->head)
+        sm->tail = 0;
+    ec->sm_next = 0;
+    ec->blocked_sm = 0;
+    ec_set_state(ec, EC_READY);
+}
+
+void sm_remove_waiter(struct sm *sm, struct ec *ec)
+{
+    struct ec **p = &sm->head, *prev = 0;
+    for (; *p && *p != ec; prev = *p, p = &(*p)->sm_next)
+        ;
+    if (!*p)
+        return;
+    *p = ec->sm_next;
+    if (sm->tail == ec)
+        sm->tail = prev;
+    ec->sm_next = 0;
+    ec->blocked_sm = 0;
+}
+
+static void block(struct sm *sm, struct ec *ec)
+{
+    ec->blocked_sm = sm;
+    ec->sm_next = 0;
+    if (sm->tail)
+        sm->tail->sm_next = ec;
+    else
+        sm->head = ec;
+    sm->tail = ec;
+    ec_set_state(ec, EC_WAIT_SM);
+}
+
+void sys_create_sm(struct sys_regs *r)
+{
+    struct hc_create_sm a = hc_create_sm_decode(r);
+    struct pd *cur = this_cpu()->current->pd;
+    struct pd *owner = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_SM);
+    if (!cap_is_null(cur, a.sel_obj0) || !owner) {
+        hc_return_status(r, NOVA_BAD_CAP);
+        return;
+    }
+    struct sm *sm = pd_alloc(owner, sizeof *sm);
+    if (!sm || !space_obj_insert(&cur->objs, a.sel_obj0, &sm->obj, NOVA_PERM_SM_UP | NOVA_PERM_SM_DN)) {
+        pd_free(owner, sm, sizeof *sm);
+        hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
+        return;
+    }
+    sm->obj.type = KOBJ_SM;
+    sm->count = a.cnt;
+    hc_return_status(r, NOVA_SUCCESS);
+}
+
+void sys_sm_ctrl(struct sys_regs *r)
+{
+    struct hc_sm_ctrl a = hc_sm_ctrl_decode(r);
+    struct ec *cur = this_cpu()->current;
+    bool down = hc_sm_ctrl_dn(&a);
+    struct sm *sm = (struct sm *)cap_get(cur->pd, a.sel_sm, KOBJ_SM, down ? NOVA_PERM_SM_DN : NOVA_PERM_SM_UP);
+    if (!sm) {
+        hc_return_status(r, NOVA_BAD_CAP);
+        return;
+    }
+    hc_return_status(r, NOVA_SUCCESS);
+    if (!down) {
+        sm_up(sm);
+        schedule();   /* the woken EC may have the higher priority */
+    }
+    if (sm->count) {
+        sm->count = hc_sm_ctrl_zc(&a) ? 0 : sm->count - 1;
+        return;
+    }
+    block(sm, cur);
+    schedule();
+}
