@@ -18,4 +18,5 @@ void frame_free(uint64_t pa);
 uint64_t frame_free_count(void);
 unsigned kpool_ranges(const struct phys_range **ranges);
 bool phys_is_kernel(uint64_t pa);     /* kernel image or pool */
+bool phys_is_kernel_device(uint64_t pa);   /* interrupt controllers the kernel drives */
 uint64_t phys_ram_top(const struct boot_info *bi);

@@ -6,6 +6,7 @@
 #include <hypercall_decode.h>
 #include "cap.h"
 #include "console.h"
+#include "delegate.h"
 #include "ec.h"
 #include "exc_msg.h"
 #include "ipc.h"
@@ -36,6 +37,7 @@ void ipc_rendezvous(struct ec *caller, struct pt *pt, bool donate)
         callee->utcb->head.items = 0;
     } else {
         copy_untyped(caller->utcb, callee->utcb);
+        delegate_items(caller, callee, false);
     }
     callee->regs.rip = pt->ip;
     callee->regs.rdi = pt->pid;
@@ -109,6 +111,7 @@ static void deliver_reply(struct ec *callee, struct ec *caller)
     caller->callee = 0;
     callee->caller = 0;
     if (caller->event != NO_EVENT) {
+        delegate_items(callee, caller, true);
         bool ok = exc_msg_load(&caller->regs, callee->utcb);
         caller->event = NO_EVENT;
         if (!ok) {
@@ -117,6 +120,7 @@ static void deliver_reply(struct ec *callee, struct ec *caller)
         }
     } else {
         copy_untyped(callee->utcb, caller->utcb);
+        delegate_items(callee, caller, false);
         caller->regs.rdi = NOVA_SUCCESS;
     }
     ec_set_state(caller, EC_READY);

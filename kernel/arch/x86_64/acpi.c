@@ -6,6 +6,7 @@
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include "console.h"
+#include "frame.h"
 #include "string.h"
 
 struct platform platform;
@@ -132,4 +133,15 @@ void ioapic_count_gsis(void)
         if (platform.ioapic[i].gsi_base + entries > platform.gsi_count)
             platform.gsi_count = platform.ioapic[i].gsi_base + entries;
     }
+}
+
+bool phys_is_kernel_device(uint64_t pa)
+{
+    uint64_t page = pa & ~0xfffull;
+    if (page == (platform.lapic_phys & ~0xfffull))
+        return true;
+    for (unsigned i = 0; i < platform.ioapic_count; i++)
+        if (page == (platform.ioapic[i].phys & ~0xfffull))
+            return true;
+    return false;
 }
