@@ -106,7 +106,8 @@ static void check_encoders(void)
     CHECK_EQ(NOVA_MTD_CS_SS, 0x80);
     CHECK_EQ(NOVA_MTD_QUAL, 0x8000);
     CHECK_EQ(NOVA_MTD_PTMR, 0x200000);
-    CHECK_EQ(nova_mtd(1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0), 0x801f);
+    CHECK_EQ(nova_mtd(1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0), 0x801f);
+    CHECK_EQ(NOVA_MTD_R8_R15, 0x400000);   /* Novum interpretation: first reserved bit */
 
     /* Injection information (8.3): vector 7:0, type 10:8, E 11, I 12, N 13, V 31. */
     CHECK_EQ(nova_inj_info(14, NOVA_INJ_INFO_TYPE_HW_EXC, 1, 0, 0, 1), 0x80000b0e);
