@@ -25,4 +25,5 @@ void sched_enqueue(struct sc *sc);
 /* `ec` changed state: SCs that could not run because of it try again. */
 void sched_unpark(struct ec *ec);
 void sched_timer(void);
+void sched_kick(unsigned cpu);
 _Noreturn void schedule(void);

@@ -14,6 +14,7 @@
 #include "ec.h"
 #include "frame.h"
 #include "ipc.h"
+#include "lock.h"
 #include "pd.h"
 #include "pt.h"
 #include "sc.h"
@@ -76,6 +77,7 @@ _Noreturn void ec_resume(struct ec *ec)
     tss_set_kernel_entry((uint64_t)(uintptr_t)(&ec->regs + 1));
     pt_activate(ec->pd->pml4);
     fpu_switch_to(ec);
+    big_unlock();
     if (ec->regs.vector == ENTRY_SYSCALL && user_canonical(ec->regs.rip))
         ret_user_sysret(&ec->regs);
     ret_user_iret(&ec->regs);
@@ -176,8 +178,11 @@ void sys_ec_ctrl(struct sys_regs *r)
         hc_return_status(r, NOVA_BAD_CAP);
         return;
     }
-    if (ec->state != EC_DEAD)
+    if (ec->state != EC_DEAD) {
         ec->recall_pending = true;
+        if (ec->cpu != this_cpu()->cpu)
+            sched_kick(ec->cpu);   /* it may be running there right now */
+    }
     hc_return_status(r, NOVA_SUCCESS);
 }
 

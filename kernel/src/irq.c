@@ -11,9 +11,9 @@ void irq_handle(unsigned vector, bool from_user)
     if (vector == VEC_SPURIOUS)
         return;
     lapic_eoi();
-    if (vector == VEC_TIMER) {
+    if (vector == VEC_TIMER)
         sched_timer();
+    if (vector == VEC_TIMER || vector == VEC_RESCHED)
         schedule();
-    }
     kprintf("novum: unexpected interrupt vector %u\n", vector);
 }

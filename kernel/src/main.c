@@ -5,11 +5,13 @@
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include <arch/pic.h>
+#include <arch/smp.h>
 #include "bootinfo.h"
 #include "config.h"
 #include "console.h"
 #include "frame.h"
 #include "hip.h"
+#include "lock.h"
 #include "root_task.h"
 #include "sc.h"
 #include "topology.h"
@@ -77,6 +79,8 @@ void kernel_main(uint32_t magic, uint64_t mbi)
     lapic_enable();
     cpu_mark_online(boot_cpu);
     timers_calibrate();
+    big_lock();
+    smp_start_aps(boot_cpu);
     banner();
     hip_build(boot_cpu);
     if (!boot_info.module_count)

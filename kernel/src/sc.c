@@ -8,6 +8,7 @@
  * that cannot run, the SC is parked on that EC and leaves the runqueue until
  * the EC changes state. */
 #include <arch/cpu.h>
+#include <arch/cpu_setup.h>
 #include <arch/lapic.h>
 #include <arch/percpu.h>
 #include <hypercall_decode.h>
@@ -15,6 +16,8 @@
 #include "config.h"
 #include "console.h"
 #include "ec.h"
+#include "irq.h"
+#include "lock.h"
 #include "pd.h"
 #include "sc.h"
 
@@ -60,6 +63,14 @@ void sched_enqueue(struct sc *sc)
         rq->nonempty[sc->prio / 64] |= 1ull << (sc->prio % 64);
     }
     sc->queued = true;
+    if (sc->cpu != this_cpu()->cpu)
+        sched_kick(sc->cpu);
+}
+
+/* Make another CPU look at its runqueue. */
+void sched_kick(unsigned cpu)
+{
+    lapic_send_ipi(percpu[cpu].apic_id, VEC_RESCHED);
 }
 
 static void dequeue(struct sc *sc)
@@ -151,6 +162,7 @@ static void arm_timer(const struct sc *sc)
 
 static _Noreturn void idle(void)
 {
+    big_unlock();
     for (;;)
         __asm__ volatile("sti; hlt; cli" ::: "memory");
 }

@@ -3,12 +3,14 @@
 #include <arch/percpu.h>
 #include <hypercall_decode.h>
 #include "ec.h"
+#include "lock.h"
 
 extern const sys_handler_fn hypercall_table[NOVA_HC_COUNT];
 
 _Noreturn void syscall_handler(struct sys_regs *r);
 _Noreturn void syscall_handler(struct sys_regs *r)
 {
+    big_lock();
     hypercall_table[hc_number(r)](r);
     ec_resume(this_cpu()->current);
 }

@@ -81,6 +81,8 @@ void cpu_setup(unsigned cpu, uint32_t apic_id)
     fpu_enable();
 }
 
+uint64_t percpu_kstack_top(unsigned cpu) { return (uint64_t)(uintptr_t)&kstack[cpu][sizeof kstack[cpu]]; }
+
 void tss_set_kernel_entry(uint64_t rsp0) { this_cpu()->tss->rsp0 = rsp0; }
 
 void cpu_identify(struct cpu_ident *id)

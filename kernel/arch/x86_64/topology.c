@@ -6,8 +6,12 @@
 
 static bool online[NOVUM_MAX_CPUS];
 
-bool cpu_online(unsigned cpu) { return cpu < NOVUM_MAX_CPUS && online[cpu]; }
-void cpu_mark_online(unsigned cpu) { online[cpu] = true; }
+bool cpu_online(unsigned cpu)
+{
+    return cpu < NOVUM_MAX_CPUS && __atomic_load_n(&online[cpu], __ATOMIC_ACQUIRE);
+}
+
+void cpu_mark_online(unsigned cpu) { __atomic_store_n(&online[cpu], true, __ATOMIC_RELEASE); }
 
 static unsigned bits_for(unsigned n)
 {

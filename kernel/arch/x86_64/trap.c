@@ -9,6 +9,7 @@
 #include "console.h"
 #include "ec.h"
 #include "irq.h"
+#include "lock.h"
 
 const char *exception_name(unsigned vector)
 {
@@ -40,10 +41,12 @@ static _Noreturn void kernel_fault(const struct sys_regs *r)
 void trap_handler(struct sys_regs *r)
 {
     bool from_user = (r->cs & 3) != 0;
+    big_lock();
     if (r->vector >= 32) {
         irq_handle((unsigned)r->vector, from_user);
         if (from_user)
             ec_resume(this_cpu()->current);
+        big_unlock();   /* back to the idle loop */
         return;
     }
     if (!from_user)

@@ -1,0 +1,94 @@
+/* Work across CPUs: ECs bound to the second CPU, calls that would cross
+ * CPUs (BAD_CPU), and a semaphore signalled from the other CPU. The suite
+ * runs with two CPUs (NOVUM_QEMU_SMP). */
+#include "test.h"
+
+#define SMP_SEL   0x7100
+#define UTCB_BASE 0x0000210000000000ull
+
+static uint8_t handler_stack[8192] __attribute__((aligned(16)));
+static uint8_t worker_stack[8192] __attribute__((aligned(16)));
+static volatile uint64_t worker_cpu_seen;
+
+static unsigned other_cpu(void)
+{
+    const struct nova_hip *hip = nova_boot_hip;
+    unsigned n = (hip->mem_offs - hip->cpu_offs) / hip->cpu_size;
+    for (unsigned i = 0; i < n; i++) {
+        const struct nova_hip_cpu *c = (const void *)((const uint8_t *)hip + hip->cpu_offs + i * hip->cpu_size);
+        if (i != nova_boot_cpu && (c->flags & NOVA_HIP_CPU_FLAGS_ENABLED))
+            return i;
+    }
+    return ~0u;
+}
+
+static uintptr_t top(uint8_t *stack, size_t size) { return (uintptr_t)&stack[size] - 8; }
+
+static void never_entered(uint64_t pid)
+{
+    (void)pid;
+    nova_reply(top(handler_stack, sizeof handler_stack));
+}
+
+NOVA_TEST(smp_second_cpu_is_online)
+{
+    CHECK(other_cpu() != ~0u);
+}
+
+NOVA_TEST(smp_call_to_another_cpu_answers_bad_cpu)
+{
+    unsigned cpu = other_cpu();
+    REQUIRE(cpu != ~0u);
+    REQUIRE_EQ(nova_create_ec(SMP_SEL, SEL_ROOT_PD, cpu, UTCB_BASE, top(handler_stack, sizeof handler_stack), 0, 0),
+               NOVA_SUCCESS);
+    REQUIRE_EQ(nova_create_pt(SMP_SEL + 1, SEL_ROOT_PD, SMP_SEL, 0, (uintptr_t)never_entered), NOVA_SUCCESS);
+    CHECK_EQ(nova_call(SMP_SEL + 1, 0), NOVA_BAD_CPU);
+    CHECK_EQ(nova_call(SMP_SEL + 1, NOVA_FLAG_CALL_DD | NOVA_FLAG_CALL_DB), NOVA_BAD_CPU);
+}
+
+/* STARTUP handler on the other CPU: start the worker at its function. */
+#define STARTUP_UTCB (UTCB_BASE + 0x1000)
+static void startup_handler(uint64_t pid)
+{
+    (void)pid;
+    struct nova_utcb *u = (struct nova_utcb *)STARTUP_UTCB;
+    u->data.arch.mtd = NOVA_MTD_EIP | NOVA_MTD_ESP | NOVA_MTD_BSD;
+    extern void smp_worker(void);
+    u->data.arch.rip = (uintptr_t)smp_worker;
+    u->data.arch.rsp = top(worker_stack, sizeof worker_stack);
+    nova_reply(top(handler_stack, sizeof handler_stack));
+}
+
+#define SEL_EVT   (SMP_SEL + 0x20)   /* 32 event selectors, aligned */
+#define SEL_DONE  (SMP_SEL + 0x40)
+#define SEL_PARK  (SMP_SEL + 0x41)
+
+void smp_worker(void);
+void smp_worker(void)
+{
+    worker_cpu_seen = 1;
+    nova_sm_ctrl(SEL_DONE, 0);                   /* wake the root on the boot CPU */
+    nova_sm_ctrl(SEL_PARK, NOVA_FLAG_SM_CTRL_DN);  /* and stay blocked */
+    for (;;)
+        __asm__ volatile("ud2");
+}
+
+NOVA_TEST(smp_global_ec_on_other_cpu_wakes_root_through_semaphore)
+{
+    unsigned cpu = other_cpu();
+    REQUIRE(cpu != ~0u);
+    uint64_t handler = SMP_SEL + 2, worker = SMP_SEL + 3, sc = SMP_SEL + 4;
+    REQUIRE_EQ(nova_create_sm(SEL_DONE, SEL_ROOT_PD, 0), NOVA_SUCCESS);
+    REQUIRE_EQ(nova_create_sm(SEL_PARK, SEL_ROOT_PD, 0), NOVA_SUCCESS);
+    REQUIRE_EQ(nova_create_ec(handler, SEL_ROOT_PD, cpu, STARTUP_UTCB, top(handler_stack, sizeof handler_stack), 0, 0),
+               NOVA_SUCCESS);
+    REQUIRE_EQ(nova_create_pt(SEL_EVT + NOVA_EVT_STARTUP, SEL_ROOT_PD, handler, NOVA_MTD_EIP | NOVA_MTD_ESP,
+                              (uintptr_t)startup_handler), NOVA_SUCCESS);
+    REQUIRE_EQ(nova_create_ec(worker, SEL_ROOT_PD, cpu, UTCB_BASE + 0x2000, top(worker_stack, sizeof worker_stack),
+                              SEL_EVT, NOVA_FLAG_CREATE_EC_G), NOVA_SUCCESS);
+    REQUIRE_EQ(nova_create_sc(sc, SEL_ROOT_PD, worker, nova_qpd(1000, 1)), NOVA_SUCCESS);
+    REQUIRE_EQ(nova_sm_ctrl(SEL_DONE, NOVA_FLAG_SM_CTRL_DN), NOVA_SUCCESS);
+    CHECK_EQ(worker_cpu_seen, 1);
+    uint64_t us = 0;
+    CHECK_EQ(nova_sc_ctrl(sc, &us), NOVA_SUCCESS);
+}
