@@ -5,10 +5,12 @@
 #include <stddef.h>
 #include "kobj.h"
 #include "space_obj.h"
+#include "space_pio.h"
 
 struct pd {
     struct kobj obj;
     struct space_obj objs;
+    struct space_pio pio;
     uint64_t pml4;        /* memory space: the page table, physical */
     bool is_root;         /* may use the H bit (spec 6.1.1) */
     uint64_t kmem_used;   /* bytes of kernel objects this PD owns */

@@ -2,7 +2,9 @@
  * Memory: the sender's mappings (or, with the H bit from the root PD,
  * physical memory that is not the kernel's) are mapped into the receiver
  * with the permissions ANDed from source, send mask and receive mask (4.3).
- * Occupied destinations are left alone, so a UTCB can never be replaced. */
+ * Occupied destinations are left alone, so a UTCB can never be replaced.
+ * Ports: the sender's allowed ports, or with H any port but the PICs' and
+ * the PIT's, become allowed in the receiver's I/O bitmap. */
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include <nova/spec.h>
@@ -59,6 +61,26 @@ static void delegate_mem(const struct pd *from, struct pd *to, bool hyp, struct 
     }
 }
 
+/* Ports the kernel drives itself: the PICs and the PIT. */
+static bool port_is_kernel(uint64_t port)
+{
+    return port == 0x20 || port == 0x21 || port == 0xa0 || port == 0xa1 || (port >= 0x40 && port <= 0x43) ||
+           port == 0x61;
+}
+
+static void delegate_pio(const struct pd *from, struct pd *to, bool hyp, struct crd_range snd,
+                         struct crd_range rcv, uint32_t mask)
+{
+    if (!(mask & NOVA_PERM_PIO_A) || snd.order > 16)
+        return;
+    for (uint64_t i = 0; i < (1ull << snd.order); i++) {
+        uint64_t port = snd.base + i, dst = rcv.base + i;
+        bool have = hyp ? port < PIO_PORTS && !port_is_kernel(port) : space_pio_allowed(&from->pio, port);
+        if (have && dst < PIO_PORTS)
+            space_pio_set(to, (uint32_t)dst, true);
+    }
+}
+
 static void delegate_obj(const struct pd *from, struct pd *to, struct crd_range snd, struct crd_range rcv,
                          uint32_t mask)
 {
@@ -92,10 +114,12 @@ static uint64_t delegate_one(struct ec *from, struct ec *to, uint64_t item, uint
     uint32_t mask = (uint32_t)nova_crd_mask(crd) & w.mask;
     if (type == NOVA_CRD_TYPE_MEM)
         delegate_mem(from->pd, to->pd, hyp, s, r, mask);
+    else if (type == NOVA_CRD_TYPE_PIO)
+        delegate_pio(from->pd, to->pd, hyp, s, r, mask);
     else if (type == NOVA_CRD_TYPE_OBJ && !hyp)
         delegate_obj(from->pd, to->pd, s, r, mask);
     else
-        return nova_crd_null();   /* port I/O and kernel objects: see docs/api.md */
+        return nova_crd_null();   /* kernel objects (idle SCs, GSI semaphores): see docs/api.md */
     return nova_crd(type, mask, r.order, r.base);
 }
 

@@ -36,7 +36,10 @@ void sys_lookup(struct sys_regs *r)
     case NOVA_CRD_TYPE_MEM:
         crd = lookup_mem(pd, base);
         break;
-    default:   /* null CRD; the port I/O space comes with capabilities */
+    case NOVA_CRD_TYPE_PIO:
+        crd = space_pio_allowed(&pd->pio, base) ? nova_crd_pio(base, 0, NOVA_PERM_PIO_A) : nova_crd_null();
+        break;
+    default:
         crd = nova_crd_null();
         break;
     }

@@ -8,6 +8,7 @@
 #define PERCPU_CUR_REGS    24
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ec;
@@ -26,6 +27,9 @@ struct percpu {
     struct ec *fpu_owner;
     struct tss *tss;
     uint64_t tsc_at_dispatch;    /* for SC time accounting */
+    const void *iomap_owner;     /* whose port bitmap the TSS holds */
+    uint64_t iomap_generation;
+    bool iomap_dirty;            /* the TSS bitmap allows some port */
 };
 _Static_assert(__builtin_offsetof(struct percpu, kstack_top) == PERCPU_KSTACK_TOP, "entry.S");
 _Static_assert(__builtin_offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "entry.S");
