@@ -11,14 +11,24 @@ static uint8_t grant_stack[8192] __attribute__((aligned(16)));
 
 /* Reply with one delegate item from the kernel (H): the 8 ports at COM1,
  * or with PID 1 the PIT's 4 ports at 0x40. */
-static void grant_com1(uint64_t pid)
+static void grant_ports(uint64_t pid)
 {
-    struct nova_utcb *u = (struct nova_utcb *)PIO_UTCB;
+    struct nova_utcb *u = (struct nova_utcb *)(PIO_UTCB + pid * 0x1000);   /* each granting EC's own */
     uint64_t base = pid == 1 ? 0x40 : COM1, order = pid == 1 ? 2 : 3;
     u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(0)] = nova_item_delegate(base, 1, 0, 0);
     u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)] = nova_crd_pio(base, order, NOVA_PERM_PIO_A);
     u->head.items = nova_utcb_items(0, 1);
     nova_reply((uintptr_t)&grant_stack[sizeof grant_stack] - 8);
+}
+
+/* A granting EC and portal of its own for each test (tests run in any order). */
+static uint64_t grant_portal(uint64_t sel, uint64_t utcb, uint64_t pid)
+{
+    CHECK_EQ(nova_create_ec(sel, SEL_ROOT_PD, nova_boot_cpu, utcb, (uintptr_t)&grant_stack[sizeof grant_stack] - 8,
+                            0, 0), NOVA_SUCCESS);
+    CHECK_EQ(nova_create_pt(sel + 1, SEL_ROOT_PD, sel, 0, (uintptr_t)grant_ports), NOVA_SUCCESS);
+    CHECK_EQ(nova_pt_ctrl(sel + 1, pid), NOVA_SUCCESS);
+    return sel + 1;
 }
 
 static uint64_t lookup_port(uint64_t port)
@@ -39,13 +49,12 @@ static inline uint8_t inb(uint16_t port)
 NOVA_TEST(pio_root_takes_com1_with_the_h_bit_and_prints)
 {
     CHECK_EQ(lookup_port(COM1), nova_crd_null());
-    REQUIRE_EQ(nova_create_ec(PIO_SEL, SEL_ROOT_PD, nova_boot_cpu, PIO_UTCB,
-                              (uintptr_t)&grant_stack[sizeof grant_stack] - 8, 0, 0), NOVA_SUCCESS);
-    REQUIRE_EQ(nova_create_pt(PIO_SEL + 1, SEL_ROOT_PD, PIO_SEL, 0, (uintptr_t)grant_com1), NOVA_SUCCESS);
+    uint64_t pt = grant_portal(PIO_SEL, PIO_UTCB, 0);
+    REQUIRE(!test_failed());
     struct nova_utcb *u = nova_root_utcb();
     u->head.del = nova_crd_pio(0, 16, NOVA_PERM_PIO_A);   /* accept ports anywhere */
     u->head.items = 0;
-    REQUIRE_EQ(nova_call(PIO_SEL + 1, 0), NOVA_SUCCESS);
+    REQUIRE_EQ(nova_call(pt, 0), NOVA_SUCCESS);
     CHECK_EQ(nova_utcb_items_t(u->head.items), 1);
     CHECK_EQ(u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)], nova_crd_pio(COM1, 3, NOVA_PERM_PIO_A));
     u->head.del = nova_crd_null();
@@ -65,12 +74,12 @@ NOVA_TEST(pio_root_takes_com1_with_the_h_bit_and_prints)
 NOVA_TEST(pio_h_bit_never_gives_the_kernel_s_own_ports)
 {
     /* the PIT (0x40-0x43) is the kernel's: asking for it grants nothing */
-    REQUIRE_EQ(nova_create_pt(PIO_SEL + 2, SEL_ROOT_PD, PIO_SEL, 0, (uintptr_t)grant_com1), NOVA_SUCCESS);
-    REQUIRE_EQ(nova_pt_ctrl(PIO_SEL + 2, 1), NOVA_SUCCESS);
+    uint64_t pt = grant_portal(PIO_SEL + 2, PIO_UTCB + 0x1000, 1);
+    REQUIRE(!test_failed());
     struct nova_utcb *u = nova_root_utcb();
     u->head.del = nova_crd_pio(0, 16, NOVA_PERM_PIO_A);
     u->head.items = 0;
-    REQUIRE_EQ(nova_call(PIO_SEL + 2, 0), NOVA_SUCCESS);
+    REQUIRE_EQ(nova_call(pt, 0), NOVA_SUCCESS);
     u->head.del = nova_crd_null();
     for (uint64_t p = 0x40; p < 0x44; p++)
         CHECK_EQ(lookup_port(p), nova_crd_null());
