@@ -13,3 +13,5 @@ void ipc_enqueue_sender(struct ec *caller, struct pt *pt, bool donate);
 void ipc_dequeue_sender(struct ec *sender);
 /* The EC `ec` is gone: wake everybody who waits on it with COM_ABT. */
 void ipc_abort_partners(struct ec *ec);
+/* A queued caller whose portal went away. */
+void ipc_abort_sender(struct ec *sender);

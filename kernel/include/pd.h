@@ -4,12 +4,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "kobj.h"
+#include "radix.h"
 #include "space_obj.h"
 #include "space_pio.h"
 
 struct pd {
     struct kobj obj;
-    struct space_obj objs;
+    struct radix space[4];   /* indexed by CRD type: 1 memory, 2 port I/O, 3 objects */
     struct space_pio pio;
     uint64_t pml4;        /* memory space: the page table, physical */
     bool is_root;         /* may use the H bit (spec 6.1.1) */
@@ -21,8 +22,10 @@ struct pd *pd_create(struct pd *owner, bool is_root);
  * is exhausted. */
 void *pd_alloc(struct pd *owner, size_t size);
 void pd_free(struct pd *owner, void *p, size_t size);
-/* Map one 4 KiB kernel-pool frame into the PD's memory space. */
-bool pd_map_frame(struct pd *pd, uint64_t va, uint64_t pa, unsigned rights);
+struct mdb_node;
+/* A memory capability made by the kernel: map one frame (rights MAP_R/W/X)
+ * into the PD, or add rights if it is mapped there already. */
+struct mdb_node *pd_map_frame(struct pd *pd, uint64_t va, uint64_t pa, unsigned rights);
 bool pd_is_mapped(const struct pd *pd, uint64_t va);
 /* Copy from a user virtual address of `pd`; false if not all mapped readable. */
 bool pd_copy_from_user(const struct pd *pd, void *dst, uint64_t va, uint64_t len);

@@ -13,52 +13,18 @@
 #include "ec.h"
 #include "frame.h"
 #include "hip.h"
+#include "mdb.h"
 #include "pd.h"
 
-#define MAX_ORDER_PAGES 36   /* 2^36 pages: the whole 48-bit user space */
-
-static uint32_t perms_of(unsigned rights)
+/* Physical memory the root PD may take with the H bit, and how. */
+static uint32_t hyp_mem_perms(uint64_t page)
 {
-    return ((rights & MAP_R) ? NOVA_PERM_MEM_R : 0) | ((rights & MAP_W) ? NOVA_PERM_MEM_W : 0) |
-           ((rights & MAP_X) ? NOVA_PERM_MEM_X : 0);
-}
-
-/* The source of one page: the sender's mapping, or physical memory (H). */
-static bool source_page(const struct pd *from, bool hyp, uint64_t page, uint64_t *pa, uint32_t *perms)
-{
-    if (!hyp) {
-        unsigned rights;
-        if (page >= (USER_LIMIT >> PAGE_SHIFT) || !pt_translate(from->pml4, page << PAGE_SHIFT, pa, &rights))
-            return false;
-        *pa &= ~(PAGE_SIZE - 1);
-        *perms = perms_of(rights);
-        return true;
-    }
-    *pa = page << PAGE_SHIFT;
-    if (*pa == hip_phys) {
-        *perms = NOVA_PERM_MEM_R;   /* the HIP is never writable */
-        return true;
-    }
-    if (page >= (1ull << (52 - PAGE_SHIFT)) || phys_is_kernel(*pa) || phys_is_kernel_device(*pa))
-        return false;
-    *perms = NOVA_PERM_MEM_R | NOVA_PERM_MEM_W | NOVA_PERM_MEM_X;
-    return true;
-}
-
-static void delegate_mem(const struct pd *from, struct pd *to, bool hyp, struct crd_range snd,
-                         struct crd_range rcv, uint32_t mask)
-{
-    if (snd.order > MAX_ORDER_PAGES)
-        return;
-    for (uint64_t i = 0; i < (1ull << snd.order); i++) {
-        uint64_t pa, va = (rcv.base + i) << PAGE_SHIFT;
-        uint32_t perms;
-        if (!user_range_ok(va, PAGE_SIZE) || !source_page(from, hyp, snd.base + i, &pa, &perms))
-            continue;
-        perms &= mask;
-        if ((perms & NOVA_PERM_MEM_R) && !pd_is_mapped(to, va))
-            pd_map_frame(to, va, pa, perms);   /* MAP_R/W/X share the permission bits */
-    }
+    uint64_t pa = page << PAGE_SHIFT;
+    if (pa == hip_phys)
+        return NOVA_PERM_MEM_R;   /* the HIP is never writable */
+    if (page >= (1ull << (52 - PAGE_SHIFT)) || phys_is_kernel(pa) || phys_is_kernel_device(pa))
+        return 0;
+    return NOVA_PERM_MEM_R | NOVA_PERM_MEM_W | NOVA_PERM_MEM_X;
 }
 
 /* Ports the kernel drives itself: the PICs and the PIT. */
@@ -68,28 +34,41 @@ static bool port_is_kernel(uint64_t port)
            port == 0x61;
 }
 
-static void delegate_pio(const struct pd *from, struct pd *to, bool hyp, struct crd_range snd,
-                         struct crd_range rcv, uint32_t mask)
+static uint32_t hyp_perms(unsigned space, uint64_t sel)
 {
-    if (!(mask & NOVA_PERM_PIO_A) || snd.order > 16)
-        return;
-    for (uint64_t i = 0; i < (1ull << snd.order); i++) {
-        uint64_t port = snd.base + i, dst = rcv.base + i;
-        bool have = hyp ? port < PIO_PORTS && !port_is_kernel(port) : space_pio_allowed(&from->pio, port);
-        if (have && dst < PIO_PORTS)
-            space_pio_set(to, (uint32_t)dst, true);
-    }
+    if (space == SPACE_MEM)
+        return hyp_mem_perms(sel);
+    return sel < PIO_PORTS && !port_is_kernel(sel) ? NOVA_PERM_PIO_A : 0;
 }
 
-static void delegate_obj(const struct pd *from, struct pd *to, struct crd_range snd, struct crd_range rcv,
-                         uint32_t mask)
+static uint64_t range_limit(unsigned space)
 {
-    uint64_t n = snd.order >= 20 ? NOVA_SEL_COUNT : 1ull << snd.order;
-    for (uint64_t i = 0; i < n; i++) {
-        struct cap c = space_obj_lookup(&from->objs, snd.base + i);
-        uint32_t perms = c.perms & mask;
-        if (c.obj && perms)
-            space_obj_insert(&to->objs, rcv.base + i, c.obj, perms);
+    return space == SPACE_MEM ? USER_LIMIT >> PAGE_SHIFT : space == SPACE_PIO ? PIO_PORTS : NOVA_SEL_COUNT;
+}
+
+/* Delegate every capability of the sender's range to the receiver's: each
+ * becomes a child of its source in the mapping database. With the H bit
+ * the source is the kernel (memory and ports only) and the new capability
+ * a root. Occupied destinations keep what they hold; ports keep their
+ * numbers (an I/O bitmap cannot rename a port). */
+static void delegate_range(struct pd *from, struct pd *to, unsigned space, bool hyp, struct crd_range snd,
+                           struct crd_range rcv, uint32_t mask)
+{
+    uint64_t n = snd.order >= 40 ? 1ull << 40 : 1ull << snd.order, limit = range_limit(space);
+    struct radix *r = cap_space_of(from, space);
+    uint64_t end = snd.base + n < limit ? snd.base + n : limit;
+    for (uint64_t s = hyp ? snd.base : radix_next(r, snd.base, end); s < end;
+         s = hyp ? s + 1 : radix_next(r, s + 1, end)) {
+        uint64_t d = rcv.base + (s - snd.base);
+        if (d >= range_limit(space) || (space == SPACE_PIO && d != s))
+            continue;
+        struct mdb_node *src = hyp ? 0 : mdb_lookup(from, space, s);
+        if (!hyp && (!src || src->pinned))
+            continue;
+        uint32_t perms = (hyp ? hyp_perms(space, s) : src->perms) & mask;
+        uint64_t res = hyp ? s : src->res;
+        if (perms)
+            mdb_insert(to, space, d, res, perms, src);
     }
 }
 
@@ -112,14 +91,9 @@ static uint64_t delegate_one(struct ec *from, struct ec *to, uint64_t item, uint
     struct crd_range s, r;
     crd_fit(crd_range_of(nova_crd_base(crd), nova_crd_order(crd)), w.range, nova_item_hotspot(item), &s, &r);
     uint32_t mask = (uint32_t)nova_crd_mask(crd) & w.mask;
-    if (type == NOVA_CRD_TYPE_MEM)
-        delegate_mem(from->pd, to->pd, hyp, s, r, mask);
-    else if (type == NOVA_CRD_TYPE_PIO)
-        delegate_pio(from->pd, to->pd, hyp, s, r, mask);
-    else if (type == NOVA_CRD_TYPE_OBJ && !hyp)
-        delegate_obj(from->pd, to->pd, s, r, mask);
-    else
+    if (type == NOVA_CRD_TYPE_OBJ && hyp)
         return nova_crd_null();   /* kernel objects (idle SCs, GSI semaphores): see docs/api.md */
+    delegate_range(from->pd, to->pd, type, hyp, s, r, mask);
     return nova_crd(type, mask, r.order, r.base);
 }
 

@@ -15,6 +15,7 @@
 #include "frame.h"
 #include "ipc.h"
 #include "lock.h"
+#include "mdb.h"
 #include "pd.h"
 #include "pt.h"
 #include "sc.h"
@@ -31,12 +32,14 @@ struct ec *ec_create(struct pd *pd, struct pd *owner, unsigned cpu, uint64_t utc
 {
     struct ec *ec = pd_alloc(owner, sizeof *ec);
     uint64_t utcb_pa = ec ? frame_alloc() : 0;
-    if (!utcb_pa || !pd_map_frame(pd, utcb_va, utcb_pa, MAP_R | MAP_W)) {
+    struct mdb_node *utcb = utcb_pa ? pd_map_frame(pd, utcb_va, utcb_pa, MAP_R | MAP_W) : 0;
+    if (!utcb) {
         if (utcb_pa)
             frame_free(utcb_pa);
         pd_free(owner, ec, sizeof *ec);
         return 0;
     }
+    utcb->pinned = true;   /* the UTCB belongs to the EC for its lifetime */
     owner->kmem_used += PAGE_SIZE;
     ec->obj.type = KOBJ_EC;
     ec->id = ++ec_count;
@@ -157,10 +160,13 @@ void sys_create_ec(struct sys_regs *r)
         return;
     }
     struct ec *ec = ec_create(pd, pd, (unsigned)a.cpu, a.utcb, a.sp, a.sel_evt, hc_create_ec_g(&a));
-    if (!ec || !space_obj_insert(&cur->objs, a.sel_obj0, &ec->obj,
+    if (!ec || !space_obj_insert(cur, a.sel_obj0, &ec->obj,
                                  NOVA_PERM_EC_CT | NOVA_PERM_EC_SC | NOVA_PERM_EC_PT)) {
         if (ec) {
-            pt_unmap(pd->pml4, a.utcb);
+            struct mdb_node *utcb = mdb_lookup(pd, SPACE_MEM, a.utcb >> PAGE_SHIFT);
+            unsigned all = ~0u;
+            utcb->pinned = false;
+            mdb_revoke(utcb, ~0u, true, &all);
             frame_free(virt_to_phys(ec->utcb));
             pd->kmem_used -= PAGE_SIZE;
             pd_free(pd, ec, sizeof *ec);

@@ -11,6 +11,5 @@
         hc_return_status(r, NOVA_BAD_FTR);                                        \
     }
 
-PENDING(revoke)
 PENDING(assign_pci)
 PENDING(assign_gsi)

@@ -91,6 +91,12 @@ static void abort_waiter(struct ec *w)
     ec_set_state(w, EC_READY);
 }
 
+void ipc_abort_sender(struct ec *sender)
+{
+    ipc_dequeue_sender(sender);
+    abort_waiter(sender);
+}
+
 void ipc_abort_partners(struct ec *ec)
 {
     struct ec *caller = ec->caller;

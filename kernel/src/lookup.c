@@ -5,44 +5,23 @@
 #include <arch/percpu.h>
 #include <hypercall_decode.h>
 #include "ec.h"
+#include "mdb.h"
 #include "pd.h"
 
-static uint64_t lookup_obj(const struct pd *pd, uint64_t sel)
+/* Every capability is one node of the mapping database, so the range a
+ * lookup reports is that node's: order 0 at the selector asked for. */
+static uint64_t lookup_crd(const struct pd *pd, unsigned type, uint64_t base)
 {
-    struct cap c = space_obj_lookup(&pd->objs, sel);
-    return c.obj ? nova_crd_obj(sel, 0, c.perms) : nova_crd_null();
-}
-
-static uint64_t lookup_mem(const struct pd *pd, uint64_t page)
-{
-    uint64_t pa;
-    unsigned rights;
-    if (page >= (USER_LIMIT >> PAGE_SHIFT) || !pt_translate(pd->pml4, page << PAGE_SHIFT, &pa, &rights))
-        return nova_crd_null();
-    uint64_t perms = ((rights & MAP_R) ? NOVA_PERM_MEM_R : 0) | ((rights & MAP_W) ? NOVA_PERM_MEM_W : 0) |
-                     ((rights & MAP_X) ? NOVA_PERM_MEM_X : 0);
-    return nova_crd_mem(page, 0, perms);
+    if (type == NOVA_CRD_TYPE_OBJ)
+        base = sel_wrap(base);
+    const struct mdb_node *n = type == NOVA_CRD_TYPE_NULL ? 0 : mdb_lookup(pd, type, base);
+    return n ? nova_crd(type, n->perms, 0, base) : nova_crd_null();
 }
 
 void sys_lookup(struct sys_regs *r)
 {
     struct hc_lookup a = hc_lookup_decode(r);
     const struct pd *pd = this_cpu()->current->pd;
-    uint64_t base = nova_crd_base(a.crd), crd;
-    switch (nova_crd_type(a.crd)) {
-    case NOVA_CRD_TYPE_OBJ:
-        crd = lookup_obj(pd, base);
-        break;
-    case NOVA_CRD_TYPE_MEM:
-        crd = lookup_mem(pd, base);
-        break;
-    case NOVA_CRD_TYPE_PIO:
-        crd = space_pio_allowed(&pd->pio, base) ? nova_crd_pio(base, 0, NOVA_PERM_PIO_A) : nova_crd_null();
-        break;
-    default:
-        crd = nova_crd_null();
-        break;
-    }
-    hc_lookup_return(r, crd);
+    hc_lookup_return(r, lookup_crd(pd, (unsigned)nova_crd_type(a.crd), nova_crd_base(a.crd)));
     hc_return_status(r, NOVA_SUCCESS);
 }

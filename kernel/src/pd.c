@@ -6,6 +6,7 @@
 #include "cap.h"
 #include "ec.h"
 #include "kmem.h"
+#include "mdb.h"
 #include "pd.h"
 #include "string.h"
 
@@ -31,6 +32,9 @@ struct pd *pd_create(struct pd *owner, bool is_root)
         return 0;
     pd->obj.type = KOBJ_PD;
     pd->is_root = is_root;
+    pd->space[SPACE_MEM].levels = 4;   /* 36-bit page numbers */
+    pd->space[SPACE_PIO].levels = 2;   /* 16-bit ports */
+    pd->space[SPACE_OBJ].levels = 3;   /* selectors below SEL = 2^20 */
     pd->pml4 = pt_create_user();
     if (!pd->pml4) {
         pd_free(owner, pd, sizeof *pd);
@@ -40,17 +44,20 @@ struct pd *pd_create(struct pd *owner, bool is_root)
     return pd;
 }
 
-bool pd_map_frame(struct pd *pd, uint64_t va, uint64_t pa, unsigned rights)
+struct mdb_node *pd_map_frame(struct pd *pd, uint64_t va, uint64_t pa, unsigned rights)
 {
-    return user_range_ok(va, PAGE_SIZE) && pt_map(pd->pml4, va, pa, rights) == 0;
+    if (!user_range_ok(va, PAGE_SIZE))
+        return 0;
+    struct mdb_node *n = mdb_lookup(pd, SPACE_MEM, va >> PAGE_SHIFT);
+    if (!n)
+        return mdb_insert(pd, SPACE_MEM, va >> PAGE_SHIFT, pa >> PAGE_SHIFT, rights, 0);
+    if (n->res != pa >> PAGE_SHIFT)
+        return 0;
+    n->perms |= rights;   /* two segments share the page */
+    return cap_hw_grant(n) ? n : 0;
 }
 
-bool pd_is_mapped(const struct pd *pd, uint64_t va)
-{
-    uint64_t pa;
-    unsigned rights;
-    return pt_translate(pd->pml4, va, &pa, &rights);
-}
+bool pd_is_mapped(const struct pd *pd, uint64_t va) { return mdb_lookup(pd, SPACE_MEM, va >> PAGE_SHIFT) != 0; }
 
 bool pd_copy_from_user(const struct pd *pd, void *dst, uint64_t va, uint64_t len)
 {
@@ -82,10 +89,11 @@ static bool delegate_initial(struct pd *from, struct pd *to, uint64_t crd)
     uint64_t base = nova_crd_base(crd) & ~(count - 1);
     if (count > NOVA_SEL_COUNT)
         count = NOVA_SEL_COUNT;
-    for (uint64_t i = 0; i < count; i++) {
-        struct cap c = space_obj_lookup(&from->objs, base + i);
-        uint32_t perms = c.perms & (uint32_t)nova_crd_mask(crd);
-        if (c.obj && perms && !space_obj_insert(&to->objs, i, c.obj, perms))
+    struct radix *r = cap_space_of(from, SPACE_OBJ);
+    for (uint64_t s = radix_next(r, base, base + count); s < base + count; s = radix_next(r, s + 1, base + count)) {
+        struct mdb_node *n = mdb_lookup(from, SPACE_OBJ, s);
+        uint32_t perms = n ? n->perms & (uint32_t)nova_crd_mask(crd) : 0;
+        if (perms && !mdb_insert(to, SPACE_OBJ, s - base, n->res, perms, n))
             return false;
     }
     return true;
@@ -102,9 +110,9 @@ void sys_create_pd(struct sys_regs *r)
     }
     struct pd *pd = pd_create(owner, false);
     if (!pd || !delegate_initial(cur, pd, a.crd) ||
-        !space_obj_insert(&cur->objs, a.sel_obj0, &pd->obj, 0x1f)) {
+        !space_obj_insert(cur, a.sel_obj0, &pd->obj, 0x1f)) {
         if (pd) {
-            space_obj_destroy(&pd->objs);
+            mdb_clear_space(pd, SPACE_OBJ);
             pt_destroy_user(pd->pml4);
             pd_free(owner, pd, sizeof *pd);
         }

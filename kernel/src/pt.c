@@ -22,15 +22,13 @@ void sys_create_pt(struct sys_regs *r)
         return;
     }
     struct pt *pt = pd_alloc(owner, sizeof *pt);
-    if (!pt || !space_obj_insert(&cur->objs, a.sel_obj0, &pt->obj, NOVA_PERM_PT_CT | NOVA_PERM_PT_CALL)) {
+    if (pt)
+        *pt = (struct pt){ .obj = { KOBJ_PT, 0, owner }, .ec = ec, .mtd = a.mtd, .ip = a.ip };
+    if (!pt || !space_obj_insert(cur, a.sel_obj0, &pt->obj, NOVA_PERM_PT_CT | NOVA_PERM_PT_CALL)) {
         pd_free(owner, pt, sizeof *pt);
         hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
         return;
     }
-    pt->obj.type = KOBJ_PT;
-    pt->ec = ec;
-    pt->mtd = a.mtd;
-    pt->ip = a.ip;
     hc_return_status(r, NOVA_SUCCESS);
 }
 

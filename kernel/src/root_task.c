@@ -28,14 +28,13 @@ static bool load_page(struct pd *pd, const struct elf_image *img, const struct e
     uint64_t pa;
     unsigned rights;
     if (pt_translate(pd->pml4, va, &pa, &rights)) {
-        pa &= ~(PAGE_SIZE - 1);
-        rights |= seg_rights(p->flags);
+        pa &= ~(PAGE_SIZE - 1);   /* another segment shares the page */
     } else {
         pa = frame_alloc();
-        rights = seg_rights(p->flags);
         if (!pa)
             return false;
     }
+    rights = seg_rights(p->flags);
     uint64_t lo = va > p->vaddr ? va : p->vaddr;
     uint64_t hi = va + PAGE_SIZE < p->vaddr + p->filesz ? va + PAGE_SIZE : p->vaddr + p->filesz;
     if (lo < hi)
@@ -58,10 +57,10 @@ static bool load_segments(struct pd *pd, const struct elf_image *img)
 
 static bool populate_object_space(struct pd *pd, struct ec *ec, struct sc *sc)
 {
-    return space_obj_insert(&pd->objs, NOVA_EXC_SELECTORS + 0, &pd->obj, 0x1f) &&
-           space_obj_insert(&pd->objs, NOVA_EXC_SELECTORS + 1, &ec->obj,
+    return space_obj_insert(pd, NOVA_EXC_SELECTORS + 0, &pd->obj, 0x1f) &&
+           space_obj_insert(pd, NOVA_EXC_SELECTORS + 1, &ec->obj,
                             NOVA_PERM_EC_CT | NOVA_PERM_EC_SC | NOVA_PERM_EC_PT) &&
-           space_obj_insert(&pd->objs, NOVA_EXC_SELECTORS + 2, &sc->obj, NOVA_PERM_SC_CT);
+           space_obj_insert(pd, NOVA_EXC_SELECTORS + 2, &sc->obj, NOVA_PERM_SC_CT);
 }
 
 bool root_task_create(const struct boot_module *m, unsigned boot_cpu)

@@ -221,7 +221,7 @@ void sys_create_sc(struct sys_regs *r)
     }
     bool first = !ec->home_scs && !ec->started;
     struct sc *sc = sc_create(owner, ec, (unsigned)nova_qpd_priority(a.qpd), nova_qpd_quantum(a.qpd));
-    if (!sc || !space_obj_insert(&cur->objs, a.sel_obj0, &sc->obj, NOVA_PERM_SC_CT)) {
+    if (!sc || !space_obj_insert(cur, a.sel_obj0, &sc->obj, NOVA_PERM_SC_CT)) {
         if (sc) {
             ec->home_scs = sc->home_next;
             pd_free(owner, sc, sizeof *sc);

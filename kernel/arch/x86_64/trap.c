@@ -3,6 +3,7 @@
  * go to the interrupt code. */
 #include <arch/cpu.h>
 #include <arch/percpu.h>
+#include <arch/tlb.h>
 #include <arch/trap.h>
 #define NOVA_WANT_NAMES
 #include <nova/spec.h>
@@ -10,6 +11,8 @@
 #include "ec.h"
 #include "irq.h"
 #include "lock.h"
+
+_Noreturn void ret_user_iret(struct sys_regs *r);
 
 const char *exception_name(unsigned vector)
 {
@@ -41,6 +44,12 @@ static _Noreturn void kernel_fault(const struct sys_regs *r)
 void trap_handler(struct sys_regs *r)
 {
     bool from_user = (r->cs & 3) != 0;
+    if (r->vector == VEC_TLB) {   /* answered without the lock its sender holds */
+        tlb_shootdown_ack();
+        if (from_user)
+            ret_user_iret(r);
+        return;
+    }
     big_lock();
     if (r->vector >= 32) {
         irq_handle((unsigned)r->vector, from_user);

@@ -1,0 +1,146 @@
+/* Revocation (spec 3.6, 5.3.6) and the exact CRDs of lookup (5.3.7). A
+ * delegator EC in the root PD replies with whatever typed item the root
+ * sends it, so the root derives capabilities from its own inside its own
+ * spaces and watches them with lookup. */
+#include "test.h"
+
+#define RV_SEL   0x7400
+#define RV_UTCB  0x0000230000000000ull
+#define COM1     0x3f8
+
+static uint8_t rv_stack[8192] __attribute__((aligned(16)));
+static unsigned rv_next;
+
+/* Reply with one typed item: the item word and CRD the caller sent as w0, w1. */
+static void delegator(uint64_t pid)
+{
+    struct nova_utcb *u = (struct nova_utcb *)(RV_UTCB + pid * 0x1000);
+    uint64_t item = u->data.words[0], crd = u->data.words[1];
+    u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(0)] = item;
+    u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)] = crd;
+    u->head.items = nova_utcb_items(0, 1);
+    nova_reply((uintptr_t)&rv_stack[sizeof rv_stack] - 8);
+}
+
+/* Ask the delegator to delegate `crd` (hotspot, H) into the window `del`. */
+static enum nova_status delegate_to_self(uint64_t crd, uint64_t hotspot, bool h, uint64_t del)
+{
+    unsigned n = rv_next++;
+    uint64_t ec = RV_SEL + 2 * n, pt = ec + 1;
+    if (nova_create_ec(ec, SEL_ROOT_PD, nova_boot_cpu, RV_UTCB + n * 0x1000,
+                       (uintptr_t)&rv_stack[sizeof rv_stack] - 8, 0, 0) != NOVA_SUCCESS ||
+        nova_create_pt(pt, SEL_ROOT_PD, ec, 0, (uintptr_t)delegator) != NOVA_SUCCESS ||
+        nova_pt_ctrl(pt, n) != NOVA_SUCCESS)
+        return NOVA_BAD_CAP;
+    struct nova_utcb *u = nova_root_utcb();
+    u->data.words[0] = nova_item_delegate(hotspot, h, 0, 0);
+    u->data.words[1] = crd;
+    u->head.items = nova_utcb_items(2, 0);
+    u->head.del = del;
+    enum nova_status s = nova_call(pt, 0);
+    u->head.del = nova_crd_null();
+    return s;
+}
+
+static uint64_t lookup(uint64_t crd)
+{
+    CHECK_EQ(nova_lookup(&crd), NOVA_SUCCESS);
+    return crd;
+}
+
+NOVA_TEST(revoke_removes_a_derived_object_capability_but_not_the_source)
+{
+    uint64_t sm = RV_SEL + 0x100, copy = RV_SEL + 0x101;
+    REQUIRE_EQ(nova_create_sm(sm, SEL_ROOT_PD, 0), NOVA_SUCCESS);
+    REQUIRE_EQ(delegate_to_self(nova_crd_obj(sm, 0, 0x3), copy, false, nova_crd_obj(copy, 0, 0x1f)), NOVA_SUCCESS);
+    CHECK_EQ(lookup(nova_crd_obj(copy, 0, 0)), nova_crd_obj(copy, 0, 0x3));
+    CHECK_EQ(nova_sm_ctrl(copy, 0), NOVA_SUCCESS);   /* the copy works */
+    CHECK_EQ(nova_revoke(nova_crd_obj(sm, 0, 0x1f), 0), NOVA_SUCCESS);
+    CHECK_EQ(lookup(nova_crd_obj(copy, 0, 0)), nova_crd_null());
+    CHECK_EQ(lookup(nova_crd_obj(sm, 0, 0)), nova_crd_obj(sm, 0, 0x3));
+    CHECK_EQ(nova_sm_ctrl(copy, 0), NOVA_BAD_CAP);
+    CHECK_EQ(nova_sm_ctrl(sm, NOVA_FLAG_SM_CTRL_DN), NOVA_SUCCESS);   /* the up through the copy counted */
+}
+
+NOVA_TEST(revoke_with_a_partial_mask_leaves_the_other_permissions)
+{
+    uint64_t sm = RV_SEL + 0x110, copy = RV_SEL + 0x111;
+    REQUIRE_EQ(nova_create_sm(sm, SEL_ROOT_PD, 1), NOVA_SUCCESS);
+    REQUIRE_EQ(delegate_to_self(nova_crd_obj(sm, 0, 0x3), copy, false, nova_crd_obj(copy, 0, 0x1f)), NOVA_SUCCESS);
+    CHECK_EQ(nova_revoke(nova_crd_obj(sm, 0, NOVA_PERM_SM_DN), 0), NOVA_SUCCESS);
+    CHECK_EQ(lookup(nova_crd_obj(copy, 0, 0)), nova_crd_obj(copy, 0, NOVA_PERM_SM_UP));
+    CHECK_EQ(nova_sm_ctrl(copy, NOVA_FLAG_SM_CTRL_DN), NOVA_BAD_CAP);
+    CHECK_EQ(nova_sm_ctrl(copy, 0), NOVA_SUCCESS);
+}
+
+NOVA_TEST(self_revoke_destroys_the_object_with_its_last_capability)
+{
+    uint64_t sm = RV_SEL + 0x120, copy = RV_SEL + 0x121;
+    REQUIRE_EQ(nova_create_sm(sm, SEL_ROOT_PD, 0), NOVA_SUCCESS);
+    REQUIRE_EQ(delegate_to_self(nova_crd_obj(sm, 0, 0x3), copy, false, nova_crd_obj(copy, 0, 0x1f)), NOVA_SUCCESS);
+    CHECK_EQ(nova_revoke(nova_crd_obj(sm, 0, 0x1f), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    CHECK_EQ(lookup(nova_crd_obj(sm, 0, 0)), nova_crd_null());
+    CHECK_EQ(lookup(nova_crd_obj(copy, 0, 0)), nova_crd_null());
+    CHECK_EQ(nova_sm_ctrl(sm, 0), NOVA_BAD_CAP);
+    /* the selector is free again */
+    CHECK_EQ(nova_create_sm(sm, SEL_ROOT_PD, 0), NOVA_SUCCESS);
+}
+
+NOVA_TEST(revoke_of_an_empty_range_or_null_crd_succeeds)
+{
+    CHECK_EQ(nova_revoke(nova_crd_null(), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    CHECK_EQ(nova_revoke(nova_crd_obj(RV_SEL + 0x300, 4, 0x1f), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    CHECK_EQ(nova_revoke(nova_crd_mem(0, 20, 0x7), 0), NOVA_SUCCESS);
+}
+
+static uint64_t page_of(const void *p) { return (uintptr_t)p >> 12; }
+static volatile uint64_t shared_word[512] __attribute__((aligned(4096)));
+#define ALIAS_PAGE 0x3000000ull   /* an unused page number */
+
+NOVA_TEST(memory_delegated_to_another_address_is_the_same_frame_until_revoked)
+{
+    shared_word[0] = 0xfeedface;
+    uint64_t src = page_of((const void *)shared_word);
+    REQUIRE_EQ(delegate_to_self(nova_crd_mem(src, 0, 0x3), ALIAS_PAGE, false, nova_crd_mem(ALIAS_PAGE, 0, 0x7)),
+               NOVA_SUCCESS);
+    CHECK_EQ(lookup(nova_crd_mem(ALIAS_PAGE, 0, 0)), nova_crd_mem(ALIAS_PAGE, 0, 0x3));
+    volatile uint64_t *alias = (volatile uint64_t *)(ALIAS_PAGE << 12);
+    CHECK_EQ(alias[0], 0xfeedface);
+    alias[1] = 42;
+    CHECK_EQ(shared_word[1], 42);
+    CHECK_EQ(nova_revoke(nova_crd_mem(src, 0, NOVA_PERM_MEM_W), 0), NOVA_SUCCESS);
+    CHECK_EQ(lookup(nova_crd_mem(ALIAS_PAGE, 0, 0)), nova_crd_mem(ALIAS_PAGE, 0, NOVA_PERM_MEM_R));
+    CHECK_EQ(nova_revoke(nova_crd_mem(src, 0, 0x7), 0), NOVA_SUCCESS);
+    CHECK_EQ(lookup(nova_crd_mem(ALIAS_PAGE, 0, 0)), nova_crd_null());
+    CHECK_EQ(lookup(nova_crd_mem(src, 0, 0)) & 0x3, nova_crd_mem(src, 0, 0x3) & 0x3);   /* the source stays */
+}
+
+NOVA_TEST(the_utcb_survives_revoke_and_cannot_be_delegated)
+{
+    uint64_t utcb = page_of(nova_root_utcb());
+    CHECK_EQ(nova_revoke(nova_crd_mem(utcb, 0, 0x7), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    CHECK(nova_crd_type(lookup(nova_crd_mem(utcb, 0, 0))) == NOVA_CRD_TYPE_MEM);
+    nova_root_utcb()->head.tls = 7;   /* still mapped */
+    CHECK_EQ(delegate_to_self(nova_crd_mem(utcb, 0, 0x3), ALIAS_PAGE + 1, false,
+                              nova_crd_mem(ALIAS_PAGE + 1, 0, 0x7)), NOVA_SUCCESS);
+    CHECK_EQ(lookup(nova_crd_mem(ALIAS_PAGE + 1, 0, 0)), nova_crd_null());
+}
+
+NOVA_TEST(ports_taken_with_the_h_bit_are_lost_by_self_revoke)
+{
+    uint64_t port = COM1 + 7;   /* the scratch register */
+    REQUIRE_EQ(delegate_to_self(nova_crd_pio(port, 0, 1), port, true, nova_crd_pio(port, 0, 1)), NOVA_SUCCESS);
+    CHECK_EQ(lookup(nova_crd_pio(port, 0, 0)), nova_crd_pio(port, 0, 1));
+    CHECK_EQ(nova_revoke(nova_crd_pio(port, 0, 1), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    CHECK_EQ(lookup(nova_crd_pio(port, 0, 0)), nova_crd_null());
+}
+
+NOVA_TEST(the_hip_is_delegable_only_read_only)
+{
+    /* the H bit gives the HIP's frame read-only: find it through lookup? The
+     * root's HIP mapping is a kernel-made capability; delegate it onward */
+    uint64_t hip = page_of(nova_boot_hip);
+    REQUIRE_EQ(delegate_to_self(nova_crd_mem(hip, 0, 0x7), ALIAS_PAGE + 2, false,
+                                nova_crd_mem(ALIAS_PAGE + 2, 0, 0x7)), NOVA_SUCCESS);
+    CHECK_EQ(lookup(nova_crd_mem(ALIAS_PAGE + 2, 0, 0)), nova_crd_mem(ALIAS_PAGE + 2, 0, NOVA_PERM_MEM_R));
+}

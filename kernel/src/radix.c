@@ -1,0 +1,69 @@
+#include "pd.h"
+#include "radix.h"
+
+#define BITS  9u
+#define WIDTH (1u << BITS)
+#define TABLE_SIZE (WIDTH * sizeof(void *))
+
+static unsigned index_at(uint64_t key, unsigned level) { return (key >> (BITS * level)) & (WIDTH - 1); }
+
+void **radix_slot(struct radix *r, uint64_t key, struct pd *charge, bool create)
+{
+    if (r->levels * BITS < 64 && key >> (r->levels * BITS))
+        return 0;
+    void ***table = (void ***)&r->root;
+    for (unsigned level = r->levels; level-- > 0;) {
+        if (!*table) {
+            if (!create || !(*table = pd_alloc(charge, TABLE_SIZE)))
+                return 0;
+        }
+        void **slot = &(*table)[index_at(key, level)];
+        if (!level)
+            return slot;
+        table = (void ***)slot;
+    }
+    return 0;
+}
+
+/* Search the subtree `t` at `level` covering keys from `base` on. */
+static bool next_in(void **t, unsigned level, uint64_t base, uint64_t from, uint64_t end, uint64_t *found)
+{
+    uint64_t span = 1ull << (BITS * level);
+    for (unsigned i = 0; i < WIDTH; i++) {
+        uint64_t lo = base + i * span;
+        if (lo >= end)
+            return false;
+        if (lo + span <= from || !t[i])
+            continue;
+        if (!level) {
+            *found = lo;
+            return true;
+        }
+        if (next_in(t[i], level - 1, lo, from, end, found))
+            return true;
+    }
+    return false;
+}
+
+uint64_t radix_next(const struct radix *r, uint64_t from, uint64_t end)
+{
+    uint64_t found;
+    if (!r->root || !r->levels || from >= end)
+        return end;
+    return next_in(r->root, r->levels - 1, 0, from, end, &found) ? found : end;
+}
+
+static void destroy_level(void **t, unsigned level, struct pd *charge)
+{
+    for (unsigned i = 0; level && i < WIDTH; i++)
+        if (t[i])
+            destroy_level(t[i], level - 1, charge);
+    pd_free(charge, t, TABLE_SIZE);
+}
+
+void radix_destroy(struct radix *r, struct pd *charge)
+{
+    if (r->root)
+        destroy_level(r->root, r->levels - 1, charge);
+    r->root = 0;
+}

@@ -1,0 +1,54 @@
+/* revoke (spec 3.6, 5.3.6): remove permissions from everything derived
+ * from the capabilities in a range of the caller's PD, and with SR from
+ * those capabilities too.
+ *
+ * Latency stays bounded: one kernel entry changes at most REVOKE_CHUNK
+ * capabilities, then winds the EC back onto its syscall instruction and
+ * reschedules, so interrupts and higher priorities get their turn before
+ * the same revoke carries on. Revocation is idempotent, and the parts
+ * already done are skipped (mdb.c), so every restart makes progress. */
+#include <arch/memlayout.h>
+#include <arch/percpu.h>
+#include <hypercall_decode.h>
+#include "ec.h"
+#include "mdb.h"
+#include "pd.h"
+#include "sc.h"
+
+#define REVOKE_CHUNK 1024
+#define SYSCALL_INSN_LEN 2
+
+static uint64_t space_limit(unsigned type)
+{
+    return type == SPACE_MEM ? USER_LIMIT >> PAGE_SHIFT : type == SPACE_PIO ? PIO_PORTS : NOVA_SEL_COUNT;
+}
+
+void sys_revoke(struct sys_regs *r)
+{
+    struct hc_revoke a = hc_revoke_decode(r);
+    struct pd *pd = this_cpu()->current->pd;
+    unsigned type = (unsigned)nova_crd_type(a.crd);
+    uint32_t mask = (uint32_t)nova_crd_mask(a.crd);
+    bool self = hc_revoke_sr(&a);
+    if (type == NOVA_CRD_TYPE_NULL || !mask) {
+        hc_return_status(r, NOVA_SUCCESS);
+        return;
+    }
+    uint64_t order = nova_crd_order(a.crd), limit = space_limit(type);
+    uint64_t base = nova_crd_base(a.crd) & ~((1ull << order) - 1);
+    if (type == SPACE_OBJ)
+        base = sel_wrap(base);
+    uint64_t end = base + (1ull << order) < limit ? base + (1ull << order) : limit;
+    struct radix *space = cap_space_of(pd, type);
+    unsigned budget = REVOKE_CHUNK;
+    for (uint64_t s = radix_next(space, base, end); s < end; s = radix_next(space, s + 1, end)) {
+        struct mdb_node *n = mdb_lookup(pd, type, s);
+        if (!n || (!(n->perms & mask) && n->perms))
+            continue;   /* nothing below it holds these permissions either */
+        if (!mdb_revoke(n, mask, self, &budget)) {
+            r->rip -= SYSCALL_INSN_LEN;   /* carry on after a preemption point */
+            schedule();
+        }
+    }
+    hc_return_status(r, NOVA_SUCCESS);
+}
