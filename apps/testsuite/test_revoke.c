@@ -144,3 +144,45 @@ NOVA_TEST(the_hip_is_delegable_only_read_only)
                                 nova_crd_mem(ALIAS_PAGE + 2, 0, 0x7)), NOVA_SUCCESS);
     CHECK_EQ(lookup(nova_crd_mem(ALIAS_PAGE + 2, 0, 0)), nova_crd_mem(ALIAS_PAGE + 2, 0, NOVA_PERM_MEM_R));
 }
+
+/* Reply with a translate item for the CRD the caller sent as w1. */
+static void translator(uint64_t pid)
+{
+    struct nova_utcb *u = (struct nova_utcb *)(RV_UTCB + pid * 0x1000);
+    uint64_t crd = u->data.words[1];
+    u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(0)] = nova_item_translate();
+    u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)] = crd;
+    u->head.items = nova_utcb_items(0, 1);
+    nova_reply((uintptr_t)&rv_stack[sizeof rv_stack] - 8);
+}
+
+static uint64_t translate_from_self(uint64_t crd, uint64_t xlt)
+{
+    unsigned n = rv_next++;
+    uint64_t ec = RV_SEL + 2 * n, pt = ec + 1;
+    CHECK_EQ(nova_create_ec(ec, SEL_ROOT_PD, nova_boot_cpu, RV_UTCB + n * 0x1000,
+                            (uintptr_t)&rv_stack[sizeof rv_stack] - 8, 0, 0), NOVA_SUCCESS);
+    CHECK_EQ(nova_create_pt(pt, SEL_ROOT_PD, ec, 0, (uintptr_t)translator), NOVA_SUCCESS);
+    CHECK_EQ(nova_pt_ctrl(pt, n), NOVA_SUCCESS);
+    struct nova_utcb *u = nova_root_utcb();
+    u->data.words[1] = crd;
+    u->head.items = nova_utcb_items(2, 0);
+    u->head.xlt = xlt;
+    CHECK_EQ(nova_call(pt, 0), NOVA_SUCCESS);
+    u->head.xlt = nova_crd_null();
+    CHECK_EQ(nova_utcb_items_t(u->head.items), 1);
+    return u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)];
+}
+
+NOVA_TEST(translate_finds_the_capability_a_copy_came_from)
+{
+    uint64_t sm = RV_SEL + 0x130, copy = RV_SEL + 0x131;
+    REQUIRE_EQ(nova_create_sm(sm, SEL_ROOT_PD, 0), NOVA_SUCCESS);
+    REQUIRE_EQ(delegate_to_self(nova_crd_obj(sm, 0, 0x1), copy, false, nova_crd_obj(copy, 0, 0x1f)), NOVA_SUCCESS);
+    /* the copy, translated back into the same PD, names the original */
+    CHECK_EQ(translate_from_self(nova_crd_obj(copy, 0, 0), nova_crd_obj(0, 20, 0x1f)), nova_crd_obj(sm, 0, 0x1));
+    /* outside the translation window, or of another type: a null CRD */
+    CHECK_EQ(translate_from_self(nova_crd_obj(copy, 0, 0), nova_crd_obj(sm + 0x1000, 4, 0x1f)), nova_crd_null());
+    CHECK_EQ(translate_from_self(nova_crd_obj(copy, 0, 0), nova_crd_mem(0, 20, 0x7)), nova_crd_null());
+    CHECK_EQ(translate_from_self(nova_crd_obj(RV_SEL + 0x132, 0, 0), nova_crd_obj(0, 20, 0x1f)), nova_crd_null());
+}

@@ -97,6 +97,26 @@ static uint64_t delegate_one(struct ec *from, struct ec *to, uint64_t item, uint
     return nova_crd(type, mask, r.order, r.base);
 }
 
+/* A translate item: find the capability of the receiver's PD from which the
+ * sender's capability at the CRD's base was derived; the receiver learns
+ * its selector there (if inside its CRDWINT window) and the sender's
+ * permissions. */
+static uint64_t translate_one(const struct ec *from, const struct ec *to, uint64_t crd, struct window w)
+{
+    unsigned type = (unsigned)nova_crd_type(crd);
+    if (type == NOVA_CRD_TYPE_NULL || type != w.type)
+        return nova_crd_null();
+    uint64_t base = nova_crd_base(crd);
+    if (type == NOVA_CRD_TYPE_OBJ)
+        base = sel_wrap(base);
+    const struct mdb_node *n = mdb_lookup(from->pd, type, base), *a = n ? n->parent : 0;
+    while (a && a->pd != to->pd)
+        a = a->parent;
+    if (!a || a->sel < w.range.base || a->sel - w.range.base >= (1ull << w.range.order))
+        return nova_crd_null();
+    return nova_crd(type, n->perms, 0, a->sel);
+}
+
 void delegate_items(struct ec *from, struct ec *to, bool exception_reply)
 {
     const struct nova_utcb *src = from->utcb;
@@ -111,8 +131,9 @@ void delegate_items(struct ec *from, struct ec *to, bool exception_reply)
         /* a reply to an exception has no window: the whole space, placed by hotspot */
         struct window w = exception_reply ? (struct window){ (unsigned)nova_crd_type(crd), { 0, 64 }, 0x1f }
                                           : window_of(to->utcb->head.del);
-        uint64_t result = nova_item_kind(item) == NOVA_ITEM_KIND_DELEGATE ? delegate_one(from, to, item, crd, w)
-                                                                          : nova_crd_null();
+        uint64_t result = nova_item_kind(item) == NOVA_ITEM_KIND_DELEGATE
+                              ? delegate_one(from, to, item, crd, w)
+                              : translate_one(from, to, crd, exception_reply ? w : window_of(to->utcb->head.xlt));
         if (!exception_reply) {
             to->utcb->data.words[NOVA_UTCB_TYPED_ITEM_WORD(i)] = item;
             to->utcb->data.words[NOVA_UTCB_TYPED_CRD_WORD(i)] = result;
