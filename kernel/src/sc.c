@@ -6,7 +6,8 @@
  * donating call, the busy callee it waits for (helping), or the callee of a
  * non-donating call that has no SC of its own. If the chain ends in an EC
  * that cannot run, the SC is parked on that EC and leaves the runqueue until
- * the EC changes state. */
+ * the EC changes state. An EC that serves a donated call runs only on the
+ * donated SC; its own SCs wait until it replies (bandwidth inheritance). */
 #include <arch/cpu.h>
 #include <arch/cpu_setup.h>
 #include <arch/lapic.h>
@@ -125,6 +126,10 @@ static struct ec *resolve(struct sc *sc)
     static unsigned generation;
     unsigned mark = ++generation;
     struct ec *ec = sc->ec;
+    if (ec->caller && ec->caller->donated) {
+        park(sc, ec);   /* it serves a donated call: that call's SC pays, not its own */
+        return 0;
+    }
     for (;;) {
         if (ec->mark == mark)
             break;   /* a cycle of callers: nobody can make progress */
