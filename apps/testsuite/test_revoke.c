@@ -1,46 +1,12 @@
 /* Revocation (spec 3.6, 5.3.6) and the exact CRDs of lookup (5.3.7). A
  * delegator EC in the root PD replies with whatever typed item the root
- * sends it, so the root derives capabilities from its own inside its own
- * spaces and watches them with lookup. */
+ * sends it (self_delegate.c), so the root derives capabilities from its
+ * own inside its own spaces and watches them with lookup. */
+#include "self_delegate.h"
 #include "test.h"
 
-#define RV_SEL   0x7400
-#define RV_UTCB  0x0000230000000000ull
+#define RV_SEL   0x7500   /* this file's objects */
 #define COM1     0x3f8
-
-static uint8_t rv_stack[8192] __attribute__((aligned(16)));
-static unsigned rv_next;
-
-/* Reply with one typed item: the item word and CRD the caller sent as w0, w1. */
-static void delegator(uint64_t pid)
-{
-    struct nova_utcb *u = (struct nova_utcb *)(RV_UTCB + pid * 0x1000);
-    uint64_t item = u->data.words[0], crd = u->data.words[1];
-    u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(0)] = item;
-    u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)] = crd;
-    u->head.items = nova_utcb_items(0, 1);
-    nova_reply((uintptr_t)&rv_stack[sizeof rv_stack] - 8);
-}
-
-/* Ask the delegator to delegate `crd` (hotspot, H) into the window `del`. */
-static enum nova_status delegate_to_self(uint64_t crd, uint64_t hotspot, bool h, uint64_t del)
-{
-    unsigned n = rv_next++;
-    uint64_t ec = RV_SEL + 2 * n, pt = ec + 1;
-    if (nova_create_ec(ec, SEL_ROOT_PD, nova_boot_cpu, RV_UTCB + n * 0x1000,
-                       (uintptr_t)&rv_stack[sizeof rv_stack] - 8, 0, 0) != NOVA_SUCCESS ||
-        nova_create_pt(pt, SEL_ROOT_PD, ec, 0, (uintptr_t)delegator) != NOVA_SUCCESS ||
-        nova_pt_ctrl(pt, n) != NOVA_SUCCESS)
-        return NOVA_BAD_CAP;
-    struct nova_utcb *u = nova_root_utcb();
-    u->data.words[0] = nova_item_delegate(hotspot, h, 0, 0);
-    u->data.words[1] = crd;
-    u->head.items = nova_utcb_items(2, 0);
-    u->head.del = del;
-    enum nova_status s = nova_call(pt, 0);
-    u->head.del = nova_crd_null();
-    return s;
-}
 
 static uint64_t lookup(uint64_t crd)
 {
@@ -143,35 +109,6 @@ NOVA_TEST(the_hip_is_delegable_only_read_only)
     REQUIRE_EQ(delegate_to_self(nova_crd_mem(hip, 0, 0x7), ALIAS_PAGE + 2, false,
                                 nova_crd_mem(ALIAS_PAGE + 2, 0, 0x7)), NOVA_SUCCESS);
     CHECK_EQ(lookup(nova_crd_mem(ALIAS_PAGE + 2, 0, 0)), nova_crd_mem(ALIAS_PAGE + 2, 0, NOVA_PERM_MEM_R));
-}
-
-/* Reply with a translate item for the CRD the caller sent as w1. */
-static void translator(uint64_t pid)
-{
-    struct nova_utcb *u = (struct nova_utcb *)(RV_UTCB + pid * 0x1000);
-    uint64_t crd = u->data.words[1];
-    u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(0)] = nova_item_translate();
-    u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)] = crd;
-    u->head.items = nova_utcb_items(0, 1);
-    nova_reply((uintptr_t)&rv_stack[sizeof rv_stack] - 8);
-}
-
-static uint64_t translate_from_self(uint64_t crd, uint64_t xlt)
-{
-    unsigned n = rv_next++;
-    uint64_t ec = RV_SEL + 2 * n, pt = ec + 1;
-    CHECK_EQ(nova_create_ec(ec, SEL_ROOT_PD, nova_boot_cpu, RV_UTCB + n * 0x1000,
-                            (uintptr_t)&rv_stack[sizeof rv_stack] - 8, 0, 0), NOVA_SUCCESS);
-    CHECK_EQ(nova_create_pt(pt, SEL_ROOT_PD, ec, 0, (uintptr_t)translator), NOVA_SUCCESS);
-    CHECK_EQ(nova_pt_ctrl(pt, n), NOVA_SUCCESS);
-    struct nova_utcb *u = nova_root_utcb();
-    u->data.words[1] = crd;
-    u->head.items = nova_utcb_items(2, 0);
-    u->head.xlt = xlt;
-    CHECK_EQ(nova_call(pt, 0), NOVA_SUCCESS);
-    u->head.xlt = nova_crd_null();
-    CHECK_EQ(nova_utcb_items_t(u->head.items), 1);
-    return u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)];
 }
 
 NOVA_TEST(translate_finds_the_capability_a_copy_came_from)

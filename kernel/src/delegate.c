@@ -4,7 +4,8 @@
  * with the permissions ANDed from source, send mask and receive mask (4.3).
  * Occupied destinations are left alone, so a UTCB can never be replaced.
  * Ports: the sender's allowed ports, or with H any port but the PICs' and
- * the PIT's, become allowed in the receiver's I/O bitmap. */
+ * the PIT's, become allowed in the receiver's I/O bitmap. Objects: with H
+ * the idle SCs and GSI semaphores (hyp_objects.h). */
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include <nova/spec.h>
@@ -13,6 +14,7 @@
 #include "ec.h"
 #include "frame.h"
 #include "hip.h"
+#include "hyp_objects.h"
 #include "mdb.h"
 #include "pd.h"
 
@@ -34,11 +36,18 @@ static bool port_is_kernel(uint64_t port)
            port == 0x61;
 }
 
-static uint32_t hyp_perms(unsigned space, uint64_t sel)
+/* What the kernel gives with the H bit at `sel`: permissions and resource. */
+static uint32_t hyp_source(unsigned space, uint64_t sel, uint64_t *res)
 {
+    *res = sel;
     if (space == SPACE_MEM)
         return hyp_mem_perms(sel);
-    return sel < PIO_PORTS && !port_is_kernel(sel) ? NOVA_PERM_PIO_A : 0;
+    if (space == SPACE_PIO)
+        return sel < PIO_PORTS && !port_is_kernel(sel) ? NOVA_PERM_PIO_A : 0;
+    uint32_t perms = 0;
+    struct kobj *obj = hyp_object(sel, &perms);
+    *res = (uint64_t)(uintptr_t)obj;
+    return obj ? perms : 0;
 }
 
 static uint64_t range_limit(unsigned space)
@@ -65,8 +74,8 @@ static void delegate_range(struct pd *from, struct pd *to, unsigned space, bool 
         struct mdb_node *src = hyp ? 0 : mdb_lookup(from, space, s);
         if (!hyp && (!src || src->pinned))
             continue;
-        uint32_t perms = (hyp ? hyp_perms(space, s) : src->perms) & mask;
-        uint64_t res = hyp ? s : src->res;
+        uint64_t res = src ? src->res : 0;
+        uint32_t perms = (hyp ? hyp_source(space, s, &res) : src->perms) & mask;
         if (perms)
             mdb_insert(to, space, d, res, perms, src);
     }
@@ -91,8 +100,6 @@ static uint64_t delegate_one(struct ec *from, struct ec *to, uint64_t item, uint
     struct crd_range s, r;
     crd_fit(crd_range_of(nova_crd_base(crd), nova_crd_order(crd)), w.range, nova_item_hotspot(item), &s, &r);
     uint32_t mask = (uint32_t)nova_crd_mask(crd) & w.mask;
-    if (type == NOVA_CRD_TYPE_OBJ && hyp)
-        return nova_crd_null();   /* kernel objects (idle SCs, GSI semaphores): see docs/api.md */
     delegate_range(from->pd, to->pd, type, hyp, s, r, mask);
     return nova_crd(type, mask, r.order, r.base);
 }

@@ -1,9 +1,14 @@
-/* Interrupts: the LAPIC timer ends quanta. Device interrupts (GSI
- * semaphores, spec 3.4) are not routed yet. */
+/* Interrupts: the LAPIC timer ends quanta, IPIs make a CPU reschedule, and
+ * a device interrupt ups its GSI's semaphore (spec 3.4). A level-triggered
+ * pin stays masked until the driver's next down on that semaphore. */
+#include <arch/acpi.h>
+#include <arch/ioapic.h>
 #include <arch/lapic.h>
 #include "console.h"
 #include "irq.h"
+#include "hyp_objects.h"
 #include "sc.h"
+#include "sm.h"
 
 void irq_handle(unsigned vector, bool from_user)
 {
@@ -11,6 +16,13 @@ void irq_handle(unsigned vector, bool from_user)
     if (vector == VEC_SPURIOUS)
         return;
     lapic_eoi();
+    if (vector >= VEC_GSI_BASE && vector < VEC_GSI_BASE + platform.gsi_count) {
+        unsigned gsi = vector - VEC_GSI_BASE;
+        if (gsi_mode_of(gsi).level)
+            ioapic_mask(gsi, true);   /* until the driver waits for the next one */
+        sm_up(gsi_sm_of(gsi));
+        schedule();
+    }
     if (vector == VEC_TIMER)
         sched_timer();
     if (vector == VEC_TIMER || vector == VEC_RESCHED)

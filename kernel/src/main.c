@@ -1,6 +1,7 @@
 /* Kernel start on the boot CPU: memory, platform, banner, HIP, root task. */
 #include <arch/acpi.h>
 #include <arch/cpu_setup.h>
+#include <arch/ioapic.h>
 #include <arch/lapic.h>
 #include <arch/memlayout.h>
 #include <arch/paging.h>
@@ -11,6 +12,7 @@
 #include "console.h"
 #include "frame.h"
 #include "hip.h"
+#include "hyp_objects.h"
 #include "lock.h"
 #include "root_task.h"
 #include "sc.h"
@@ -73,7 +75,7 @@ void kernel_main(uint32_t magic, uint64_t mbi)
     frame_init(&boot_info, pool_size());
     acpi_init();
     lapic_init(platform.lapic_phys);
-    ioapic_count_gsis();
+    ioapic_init();
     unsigned boot_cpu = boot_cpu_index();
     cpu_setup(boot_cpu, platform.cpu_apic_id[boot_cpu]);
     lapic_enable();
@@ -81,6 +83,7 @@ void kernel_main(uint32_t magic, uint64_t mbi)
     timers_calibrate();
     big_lock();
     smp_start_aps(boot_cpu);
+    hyp_objects_init();
     banner();
     hip_build(boot_cpu);
     if (!boot_info.module_count)

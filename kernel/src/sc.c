@@ -17,6 +17,7 @@
 #include "config.h"
 #include "console.h"
 #include "ec.h"
+#include "hyp_objects.h"
 #include "irq.h"
 #include "lock.h"
 #include "pd.h"
@@ -181,7 +182,7 @@ _Noreturn void schedule(void)
     for (;;) {
         struct sc *sc = pick(cpu->cpu);
         if (!sc) {
-            cpu->current_sc = 0;
+            cpu->current_sc = idle_sc_of(cpu->cpu);   /* idle time is the idle SC's */
             cpu->current = 0;
             continue_on_kstack(idle, cpu->kstack_top);
         }
@@ -252,6 +253,10 @@ void sys_sc_ctrl(struct sys_regs *r)
         return;
     }
     account(this_cpu());
-    hc_sc_ctrl_return(r, sc->consumed_tsc * 1000 / (tsc_khz ? tsc_khz : 1));
+    uint64_t tsc = sc->consumed_tsc;
+    struct percpu *there = &percpu[sc->cpu];
+    if (sc->cpu != this_cpu()->cpu && __atomic_load_n(&there->current_sc, __ATOMIC_ACQUIRE) == sc)
+        tsc += rdtsc() - there->tsc_at_dispatch;   /* running there right now */
+    hc_sc_ctrl_return(r, tsc * 1000 / (tsc_khz ? tsc_khz : 1));
     hc_return_status(r, NOVA_SUCCESS);
 }

@@ -1,9 +1,11 @@
 /* Semaphores: create_sm and sm_ctrl (spec 5.3.5, 5.4.4). Waiters queue in
  * FIFO order; up wakes the longest waiter. */
+#include <arch/ioapic.h>
 #include <arch/percpu.h>
 #include <hypercall_decode.h>
 #include "cap.h"
 #include "ec.h"
+#include "hyp_objects.h"
 #include "pd.h"
 #include "sc.h"
 #include "sm.h"
@@ -85,6 +87,9 @@ void sys_sm_ctrl(struct sys_regs *r)
         sm_up(sm);
         schedule();   /* the woken EC may have the higher priority */
     }
+    unsigned gsi;
+    if (sm_gsi(sm, &gsi) && gsi_mode_of(gsi).level)
+        ioapic_mask(gsi, false);   /* the driver is ready for the next interrupt */
     if (sm->count) {
         sm->count = hc_sm_ctrl_zc(&a) ? 0 : sm->count - 1;
         return;

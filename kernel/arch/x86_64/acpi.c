@@ -81,6 +81,14 @@ static void parse_madt(const struct sdt_header *h)
                 platform.ioapic[i].gsi_base = *(const uint32_t *)(p + 8);
             }
             break;
+        case 2:   /* interrupt source override */
+            if (platform.override_count < 16) {
+                unsigned i = platform.override_count++;
+                platform.override[i].irq = p[3];
+                platform.override[i].gsi = *(const uint32_t *)(p + 4);
+                platform.override[i].flags = *(const uint16_t *)(p + 8);
+            }
+            break;
         case 5:   /* local APIC address override */
             platform.lapic_phys = *(const uint64_t *)(p + 4);
             break;
@@ -121,18 +129,6 @@ void acpi_init(void)
     }
     if (!platform.lapic_phys)
         platform.lapic_phys = rdmsr(MSR_APIC_BASE) & ~0xfffull;
-}
-
-/* Each I/O APIC says how many redirection entries (GSIs) it has. */
-void ioapic_count_gsis(void)
-{
-    for (unsigned i = 0; i < platform.ioapic_count; i++) {
-        volatile uint32_t *io = mmio_map(platform.ioapic[i].phys, 0x20);
-        io[0] = 1;   /* IOAPICVER */
-        unsigned entries = ((io[4] >> 16) & 0xff) + 1;
-        if (platform.ioapic[i].gsi_base + entries > platform.gsi_count)
-            platform.gsi_count = platform.ioapic[i].gsi_base + entries;
-    }
 }
 
 bool phys_is_kernel_device(uint64_t pa)

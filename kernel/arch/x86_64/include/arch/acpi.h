@@ -11,11 +11,12 @@ struct platform {
     unsigned cpus_ignored;           /* beyond NOVUM_MAX_CPUS */
     uint64_t lapic_phys;
     unsigned ioapic_count;
-    struct { uint64_t phys; uint32_t gsi_base; uint32_t id; } ioapic[MAX_IOAPICS];
+    struct { uint64_t phys; uint32_t gsi_base; uint32_t id; uint32_t pins; } ioapic[MAX_IOAPICS];
+    unsigned override_count;
+    struct { uint8_t irq; uint32_t gsi; uint16_t flags; } override[16];   /* ISA IRQ -> GSI */
     unsigned gsi_count;
     uint64_t mcfg_phys;              /* PCI ECAM base of segment 0, bus 0 (0 if none) */
 };
 
 extern struct platform platform;
 void acpi_init(void);
-void ioapic_count_gsis(void);
