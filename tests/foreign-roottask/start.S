@@ -117,6 +117,24 @@ preserve_probe:
     pop     %rbx
     ret
 
+/*
+ * Entry of the local ECs (checks 13, 14): a portal call arrives with the
+ * portal ID in RDI (5.2.2) and RSP as at creation or the last reply. The
+ * EC with PID n owns the stack local_stack_top - n * 0x2000.
+ */
+    .text
+    .globl local_entry
+local_entry:
+    mov     %rdi, %rbx                  /* PID, callee-saved */
+    call    local_handler               /* local_handler(pid) fills the UTCB */
+    mov     %rbx, %rax
+    shl     $13, %rax
+    lea     local_stack_top(%rip), %rsp
+    sub     %rax, %rsp                  /* this EC's stack for the next call */
+    mov     $0x1, %edi                  /* reply (5.1): does not return */
+    syscall
+    ud2
+
     .section .stack, "aw", @nobits
     .balign 16
 saved_rsp:
@@ -124,5 +142,9 @@ saved_rsp:
 stack_bottom:
     .skip   16384
 stack_top:
+    .balign 16
+    .skip   0x4000                      /* two local ECs, 8 KiB each */
+    .globl local_stack_top
+local_stack_top:
 
     .section .note.GNU-stack, "", @progbits
