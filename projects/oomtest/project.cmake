@@ -1,0 +1,2 @@
+# oomtest: exhausts the kernel memory (run by a boot test).
+set(NOVUM_ROOT_TASK oomtest)
