@@ -66,6 +66,8 @@ _Noreturn void ec_resume(struct ec *ec);
 _Noreturn void ec_handle_exception(struct ec *ec, unsigned vector);
 _Noreturn void ec_shutdown(struct ec *ec, const char *why, unsigned vector);
 void ec_set_state(struct ec *ec, enum ec_state state);
+/* Shut down without a word (the EC is being destroyed). */
+void ec_stop(struct ec *ec);
 /* Shut down an EC whose exception reply was unusable, or whose handler died. */
 void ec_kill_bad_reply(struct ec *ec);
 void ec_kill_handler_gone(struct ec *ec);

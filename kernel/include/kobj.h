@@ -6,12 +6,23 @@ enum kobj_type { KOBJ_PD = 1, KOBJ_EC, KOBJ_SC, KOBJ_PT, KOBJ_SM };
 
 struct pd;
 
+/* An object lives while anything refers to it: capabilities, and the
+ * kernel's own references (a portal or SC to its EC, an EC to its PD,
+ * every object to its owner PD). */
 struct kobj {
     enum kobj_type type;
-    uint32_t refs;        /* capabilities naming it */
-    struct pd *owner;     /* pays for its memory */
+    uint32_t refs;
+    struct pd *owner;     /* pays for its memory; 0 for the kernel's own */
 };
 
-/* A capability to the object went away; the last one destroys the objects
- * whose destruction is implemented (portals, semaphores). */
+static inline struct kobj *kobj_get(struct kobj *obj)
+{
+    obj->refs++;
+    return obj;
+}
+
+/* Drop a reference; the last one destroys the object and refunds its owner
+ * (kobj.c). */
 void kobj_put(struct kobj *obj);
+/* Free ECs that were destroyed while a CPU still ran them (schedule()). */
+void kobj_reap(void);

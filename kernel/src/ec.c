@@ -41,7 +41,7 @@ struct ec *ec_create(struct pd *pd, struct pd *owner, unsigned cpu, uint64_t utc
     }
     utcb->pinned = true;   /* the UTCB belongs to the EC for its lifetime */
     owner->kmem_used += PAGE_SIZE;
-    ec->obj.type = KOBJ_EC;
+    ec->obj = (struct kobj){ KOBJ_EC, 0, owner };
     ec->id = ++ec_count;
     ec->pd = pd;
     ec->cpu = cpu;
@@ -87,12 +87,11 @@ _Noreturn void ec_resume(struct ec *ec)
     ret_user_iret(&ec->regs);
 }
 
-/* Say why and make the EC unrunnable; everybody waiting on it learns. */
-static void ec_kill(struct ec *ec, const char *why, unsigned event)
+/* Make the EC unrunnable for good; everybody waiting on it learns. */
+void ec_stop(struct ec *ec)
 {
-    kprintf("novum: EC shut down: #%s at rip=0x%016lx (%s 0x%lx), ec %u\n", exception_name(event), ec->regs.rip,
-            why, ec->sel_evt + event, ec->id);
-    dump_regs(&ec->regs);
+    if (ec->state == EC_DEAD)
+        return;
     if (ec->state == EC_WAIT_SEND)
         ipc_dequeue_sender(ec);
     if (ec->state == EC_WAIT_SM)
@@ -103,6 +102,15 @@ static void ec_kill(struct ec *ec, const char *why, unsigned event)
     fpu_forget(ec);
     ec_set_state(ec, EC_DEAD);
     ipc_abort_partners(ec);
+}
+
+/* Say why, then stop it. */
+static void ec_kill(struct ec *ec, const char *why, unsigned event)
+{
+    kprintf("novum: EC shut down: #%s at rip=0x%016lx (%s 0x%lx), ec %u\n", exception_name(event), ec->regs.rip,
+            why, ec->sel_evt + event, ec->id);
+    dump_regs(&ec->regs);
+    ec_stop(ec);
 }
 
 _Noreturn void ec_shutdown(struct ec *ec, const char *why, unsigned event)
@@ -174,6 +182,8 @@ void sys_create_ec(struct sys_regs *r)
         hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
         return;
     }
+    kobj_get(&pd->obj);   /* ec->pd */
+    kobj_get(&pd->obj);   /* its owner */
     hc_return_status(r, NOVA_SUCCESS);
 }
 

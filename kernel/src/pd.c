@@ -30,7 +30,7 @@ struct pd *pd_create(struct pd *owner, bool is_root)
     struct pd *pd = pd_alloc(owner, sizeof *pd);
     if (!pd)
         return 0;
-    pd->obj.type = KOBJ_PD;
+    pd->obj = (struct kobj){ KOBJ_PD, 0, owner };
     pd->is_root = is_root;
     pd->space[SPACE_MEM].levels = 4;   /* 36-bit page numbers */
     pd->space[SPACE_PIO].levels = 2;   /* 16-bit ports */
@@ -119,5 +119,6 @@ void sys_create_pd(struct sys_regs *r)
         hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
         return;
     }
+    kobj_get(&owner->obj);
     hc_return_status(r, NOVA_SUCCESS);
 }

@@ -29,6 +29,8 @@ void sys_create_pt(struct sys_regs *r)
         hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
         return;
     }
+    kobj_get(&owner->obj);
+    kobj_get(&ec->obj);   /* pt->ec */
     hc_return_status(r, NOVA_SUCCESS);
 }
 

@@ -78,6 +78,10 @@ bool root_task_create(const struct boot_module *m, unsigned boot_cpu)
     struct sc *sc = ec ? sc_create(pd, ec, ROOT_PRIORITY, ROOT_QUANTUM_US) : 0;
     if (!sc || !populate_object_space(pd, ec, sc))
         panic("out of memory creating the root EC");
+    kobj_get(&pd->obj);   /* the root EC's PD and owner */
+    kobj_get(&pd->obj);
+    kobj_get(&pd->obj);   /* the root SC's owner */
+    kobj_get(&ec->obj);   /* the root SC's EC */
     ec->started = true;   /* the root EC starts at its entry, without STARTUP */
     ec->regs.rip = img.entry;
     ec->regs.rdi = boot_cpu;

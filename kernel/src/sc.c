@@ -39,7 +39,7 @@ struct sc *sc_create(struct pd *owner, struct ec *ec, unsigned prio, uint64_t qu
     struct sc *sc = pd_alloc(owner, sizeof *sc);
     if (!sc)
         return 0;
-    sc->obj.type = KOBJ_SC;
+    sc->obj = (struct kobj){ KOBJ_SC, 0, owner };
     sc->ec = ec;
     sc->cpu = ec->cpu;
     sc->prio = prio;
@@ -112,6 +112,29 @@ void sched_unpark(struct ec *ec)
     }
 }
 
+void sched_remove(struct sc *sc)
+{
+    dequeue(sc);
+    if (sc->parked_on) {
+        struct sc **p = &sc->parked_on->parked;
+        while (*p != sc)
+            p = &(*p)->park_next;
+        *p = sc->park_next;
+        sc->parked_on = 0;
+    }
+    for (struct sc **h = &sc->ec->home_scs; *h; h = &(*h)->home_next)
+        if (*h == sc) {
+            *h = sc->home_next;
+            break;
+        }
+    struct percpu *cpu = &percpu[sc->cpu];
+    if (cpu->current_sc == sc) {
+        cpu->current_sc = 0;
+        if (sc->cpu != this_cpu()->cpu)
+            sched_kick(sc->cpu);
+    }
+}
+
 static struct sc *pick(unsigned cpu)
 {
     struct runqueue *rq = &runqueue[cpu];
@@ -179,6 +202,7 @@ _Noreturn void schedule(void)
 {
     struct percpu *cpu = this_cpu();
     account(cpu);
+    kobj_reap();
     for (;;) {
         struct sc *sc = pick(cpu->cpu);
         if (!sc) {
@@ -235,6 +259,8 @@ void sys_create_sc(struct sys_regs *r)
         hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
         return;
     }
+    kobj_get(&owner->obj);
+    kobj_get(&ec->obj);   /* sc->ec */
     if (first) {
         ec->started = true;
         ec->startup_pending = true;

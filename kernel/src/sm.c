@@ -69,6 +69,7 @@ void sys_create_sm(struct sys_regs *r)
         hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
         return;
     }
+    kobj_get(&owner->obj);
     hc_return_status(r, NOVA_SUCCESS);
 }
 

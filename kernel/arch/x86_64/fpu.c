@@ -1,4 +1,5 @@
 #include <arch/cpu.h>
+#include <arch/cpu_setup.h>
 #include <arch/fpu.h>
 #include <arch/percpu.h>
 #include "ec.h"
@@ -33,7 +34,7 @@ bool fpu_claim(struct ec *ec)
 
 void fpu_forget(struct ec *ec)
 {
-    struct percpu *cpu = this_cpu();
+    struct percpu *cpu = &percpu[ec->cpu];   /* an EC only ever runs on its CPU */
     if (cpu->fpu_owner == ec)
         cpu->fpu_owner = 0;
 }
