@@ -1,0 +1,69 @@
+/*
+ * Host test helper: read a boot plan through boot_plan.h and print every field
+ * as "array index field=value ...", one record per line, so that the test can
+ * compare the C view of the plan with what tools/compose/plan.py decodes.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "boot_plan.h"
+
+static _Alignas(8) uint8_t buf[1 << 20];
+
+int main(int argc, char **argv)
+{
+    if (argc != 2)
+        return 2;
+    FILE *f = fopen(argv[1], "rb");
+    if (!f)
+        return 2;
+    size_t size = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+
+    const char *why = nvpl_check(buf, size);
+    if (why) {
+        printf("rejected: %s\n", why);
+        return 1;
+    }
+    const struct nvpl_header *p = (const struct nvpl_header *)buf;
+    printf("header 0 version=%u total_size=%u checksum=%u\n",
+           p->version, p->total_size, p->checksum);
+    for (uint32_t i = 0; i < p->components.count; i++) {
+        const struct nvpl_component *c = &nvpl_components(p)[i];
+        printf("components %u name=%s module=%u priority=%u quantum_us=%u cpu=%u "
+               "stack_size=%llu heap_size=%llu map_first=%u map_count=%u io_first=%u "
+               "io_count=%u gsi_first=%u gsi_count=%u pci_first=%u pci_count=%u "
+               "portal_first=%u portal_count=%u use_first=%u use_count=%u\n",
+               i, c->name, c->module, c->priority, c->quantum_us, c->cpu,
+               (unsigned long long)c->stack_size, (unsigned long long)c->heap_size,
+               c->map_first, c->map_count, c->io_first, c->io_count, c->gsi_first,
+               c->gsi_count, c->pci_first, c->pci_count, c->portal_first,
+               c->portal_count, c->use_first, c->use_count);
+    }
+    for (uint32_t i = 0; i < p->regions.count; i++)
+        printf("regions %u name=%s size=%llu\n", i, nvpl_regions(p)[i].name,
+               (unsigned long long)nvpl_regions(p)[i].size);
+    for (uint32_t i = 0; i < p->mappings.count; i++) {
+        const struct nvpl_mapping *m = &nvpl_mappings(p)[i];
+        printf("mappings %u region=%u component=%u address=%llu writable=%u\n", i,
+               m->region, m->component, (unsigned long long)m->address, m->writable);
+    }
+    for (uint32_t i = 0; i < p->io_ranges.count; i++)
+        printf("io_ranges %u component=%u base=%u count=%u\n", i,
+               nvpl_io_ranges(p)[i].component, nvpl_io_ranges(p)[i].base,
+               nvpl_io_ranges(p)[i].count);
+    for (uint32_t i = 0; i < p->gsis.count; i++)
+        printf("gsis %u component=%u gsi=%u\n", i, nvpl_gsis(p)[i].component,
+               nvpl_gsis(p)[i].gsi);
+    for (uint32_t i = 0; i < p->pci.count; i++)
+        printf("pci %u component=%u bus=%u dev=%u fn=%u\n", i, nvpl_pcis(p)[i].component,
+               nvpl_pcis(p)[i].bus, nvpl_pcis(p)[i].dev, nvpl_pcis(p)[i].fn);
+    for (uint32_t i = 0; i < p->portals.count; i++)
+        printf("portals %u name=%s component=%u id=%u\n", i, nvpl_portals(p)[i].name,
+               nvpl_portals(p)[i].component, nvpl_portals(p)[i].id);
+    for (uint32_t i = 0; i < p->uses.count; i++)
+        printf("uses %u component=%u portal=%u\n", i, nvpl_uses(p)[i].component,
+               nvpl_uses(p)[i].portal);
+    return 0;
+}

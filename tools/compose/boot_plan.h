@@ -1,0 +1,309 @@
+/*
+ * The boot plan: what the root server builds, as written by tools/compose.
+ *
+ * The plan arrives as boot module 1 (module 0 is the root server; component i
+ * is module 2 + i). It is little-endian, starts with struct nvpl_header, and
+ * holds eight arrays of fixed-size records, each starting at a multiple of 8
+ * bytes. Indices between records are array indices. docs/system-toml.md
+ * describes the layout; tools/compose/plan.py writes it. Change all three
+ * together and bump NVPL_VERSION.
+ *
+ * Freestanding C11: needs <stdint.h> only. Call nvpl_check() on the module
+ * before trusting any field.
+ */
+#ifndef NOVUM_BOOT_PLAN_H
+#define NOVUM_BOOT_PLAN_H
+
+#include <stdint.h>
+
+#define NVPL_MAGIC        0x4c50564eu /* "NVPL" */
+#define NVPL_VERSION      1u
+#define NVPL_NAME_SIZE    32u         /* names are NUL-terminated, at most 31 chars */
+#define NVPL_ALIGN        8u          /* every array offset is a multiple of this */
+#define NVPL_FIRST_MODULE 2u          /* boot module of component 0 */
+
+#define NVPL_OFFSETOF(type, member) __builtin_offsetof(type, member)
+
+struct nvpl_array {
+    uint32_t offset;        /* from the start of the plan */
+    uint32_t count;         /* records in the array */
+};
+
+struct nvpl_header {
+    uint32_t magic;         /* NVPL_MAGIC */
+    uint32_t version;       /* NVPL_VERSION */
+    uint32_t total_size;    /* bytes in the plan, header included */
+    uint32_t checksum;      /* CRC-32 (IEEE) of total_size bytes, this field read as 0 */
+    struct nvpl_array components;   /* struct nvpl_component */
+    struct nvpl_array regions;      /* struct nvpl_region */
+    struct nvpl_array mappings;     /* struct nvpl_mapping, grouped by component */
+    struct nvpl_array io_ranges;    /* struct nvpl_io_range, grouped by component */
+    struct nvpl_array gsis;         /* struct nvpl_gsi, grouped by component */
+    struct nvpl_array pci;          /* struct nvpl_pci, grouped by component */
+    struct nvpl_array portals;      /* struct nvpl_portal, grouped by offering component */
+    struct nvpl_array uses;         /* struct nvpl_use, grouped by component */
+};
+
+/* One protection domain to create. The *_first / *_count pairs select the
+   component's records in the arrays named in the header. */
+struct nvpl_component {
+    char     name[NVPL_NAME_SIZE];
+    uint32_t module;        /* boot module holding its ELF: NVPL_FIRST_MODULE + index */
+    uint32_t priority;      /* 1..255 */
+    uint32_t quantum_us;    /* > 0 */
+    uint32_t cpu;
+    uint64_t stack_size;    /* bytes, multiple of 4096, > 0 */
+    uint64_t heap_size;     /* bytes, multiple of 4096 */
+    uint32_t map_first, map_count;          /* mappings */
+    uint32_t io_first, io_count;            /* io_ranges */
+    uint32_t gsi_first, gsi_count;          /* gsis */
+    uint32_t pci_first, pci_count;          /* pci */
+    uint32_t portal_first, portal_count;    /* portals it offers */
+    uint32_t use_first, use_count;          /* uses */
+};
+
+/* Shared memory: allocated once, mapped as the mappings say. */
+struct nvpl_region {
+    char     name[NVPL_NAME_SIZE];
+    uint64_t size;          /* bytes, multiple of 4096 */
+};
+
+struct nvpl_mapping {
+    uint32_t region;        /* index into regions */
+    uint32_t component;     /* index into components */
+    uint64_t address;       /* page aligned; address + size <= 0x00007fffffff0000 */
+    uint32_t writable;      /* 1: read-write, 0: read-only */
+    uint32_t reserved;      /* 0 */
+};
+
+/* I/O ports [base, base + count), exclusively the component's. */
+struct nvpl_io_range {
+    uint32_t component;
+    uint32_t base;
+    uint32_t count;         /* base + count <= 0x10000 */
+};
+
+struct nvpl_gsi {
+    uint32_t component;
+    uint32_t gsi;
+};
+
+struct nvpl_pci {
+    uint32_t component;
+    uint8_t  bus, dev, fn;  /* dev <= 31, fn <= 7 */
+    uint8_t  reserved;      /* 0 */
+};
+
+/* A portal the offering component serves; its id is its index. */
+struct nvpl_portal {
+    char     name[NVPL_NAME_SIZE];
+    uint32_t component;     /* the offering component */
+    uint32_t id;            /* == index in portals */
+};
+
+/* A portal a component calls. */
+struct nvpl_use {
+    uint32_t component;
+    uint32_t portal;        /* index into portals */
+};
+
+_Static_assert(sizeof(struct nvpl_array) == 8, "nvpl_array size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_array, offset) == 0, "nvpl_array.offset");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_array, count) == 4, "nvpl_array.count");
+
+_Static_assert(sizeof(struct nvpl_header) == 80, "nvpl_header size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, magic) == 0, "nvpl_header.magic");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, version) == 4, "nvpl_header.version");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, total_size) == 8, "nvpl_header.total_size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, checksum) == 12, "nvpl_header.checksum");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, components) == 16, "nvpl_header.components");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, regions) == 24, "nvpl_header.regions");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, mappings) == 32, "nvpl_header.mappings");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, io_ranges) == 40, "nvpl_header.io_ranges");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, gsis) == 48, "nvpl_header.gsis");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, pci) == 56, "nvpl_header.pci");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, portals) == 64, "nvpl_header.portals");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, uses) == 72, "nvpl_header.uses");
+
+_Static_assert(sizeof(struct nvpl_component) == 112, "nvpl_component size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, name) == 0, "nvpl_component.name");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, module) == 32, "nvpl_component.module");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, priority) == 36, "nvpl_component.priority");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, quantum_us) == 40, "nvpl_component.quantum_us");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, cpu) == 44, "nvpl_component.cpu");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, stack_size) == 48, "nvpl_component.stack_size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, heap_size) == 56, "nvpl_component.heap_size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, map_first) == 64, "nvpl_component.map_first");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, map_count) == 68, "nvpl_component.map_count");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, io_first) == 72, "nvpl_component.io_first");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, io_count) == 76, "nvpl_component.io_count");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, gsi_first) == 80, "nvpl_component.gsi_first");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, gsi_count) == 84, "nvpl_component.gsi_count");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, pci_first) == 88, "nvpl_component.pci_first");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, pci_count) == 92, "nvpl_component.pci_count");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, portal_first) == 96, "nvpl_component.portal_first");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, portal_count) == 100, "nvpl_component.portal_count");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, use_first) == 104, "nvpl_component.use_first");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, use_count) == 108, "nvpl_component.use_count");
+
+_Static_assert(sizeof(struct nvpl_region) == 40, "nvpl_region size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_region, name) == 0, "nvpl_region.name");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_region, size) == 32, "nvpl_region.size");
+
+_Static_assert(sizeof(struct nvpl_mapping) == 24, "nvpl_mapping size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_mapping, region) == 0, "nvpl_mapping.region");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_mapping, component) == 4, "nvpl_mapping.component");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_mapping, address) == 8, "nvpl_mapping.address");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_mapping, writable) == 16, "nvpl_mapping.writable");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_mapping, reserved) == 20, "nvpl_mapping.reserved");
+
+_Static_assert(sizeof(struct nvpl_io_range) == 12, "nvpl_io_range size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_io_range, component) == 0, "nvpl_io_range.component");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_io_range, base) == 4, "nvpl_io_range.base");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_io_range, count) == 8, "nvpl_io_range.count");
+
+_Static_assert(sizeof(struct nvpl_gsi) == 8, "nvpl_gsi size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_gsi, component) == 0, "nvpl_gsi.component");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_gsi, gsi) == 4, "nvpl_gsi.gsi");
+
+_Static_assert(sizeof(struct nvpl_pci) == 8, "nvpl_pci size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_pci, component) == 0, "nvpl_pci.component");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_pci, bus) == 4, "nvpl_pci.bus");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_pci, dev) == 5, "nvpl_pci.dev");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_pci, fn) == 6, "nvpl_pci.fn");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_pci, reserved) == 7, "nvpl_pci.reserved");
+
+_Static_assert(sizeof(struct nvpl_portal) == 40, "nvpl_portal size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_portal, name) == 0, "nvpl_portal.name");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_portal, component) == 32, "nvpl_portal.component");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_portal, id) == 36, "nvpl_portal.id");
+
+_Static_assert(sizeof(struct nvpl_use) == 8, "nvpl_use size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_use, component) == 0, "nvpl_use.component");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_use, portal) == 4, "nvpl_use.portal");
+
+/* --- accessors, valid only after nvpl_check() returned 0 --------------------- */
+
+#define NVPL_ARRAY(plan, member, type) \
+    ((const type *)((const uint8_t *)(plan) + (plan)->member.offset))
+
+static inline const struct nvpl_component *nvpl_components(const struct nvpl_header *p)
+{ return NVPL_ARRAY(p, components, struct nvpl_component); }
+static inline const struct nvpl_region *nvpl_regions(const struct nvpl_header *p)
+{ return NVPL_ARRAY(p, regions, struct nvpl_region); }
+static inline const struct nvpl_mapping *nvpl_mappings(const struct nvpl_header *p)
+{ return NVPL_ARRAY(p, mappings, struct nvpl_mapping); }
+static inline const struct nvpl_io_range *nvpl_io_ranges(const struct nvpl_header *p)
+{ return NVPL_ARRAY(p, io_ranges, struct nvpl_io_range); }
+static inline const struct nvpl_gsi *nvpl_gsis(const struct nvpl_header *p)
+{ return NVPL_ARRAY(p, gsis, struct nvpl_gsi); }
+static inline const struct nvpl_pci *nvpl_pcis(const struct nvpl_header *p)
+{ return NVPL_ARRAY(p, pci, struct nvpl_pci); }
+static inline const struct nvpl_portal *nvpl_portals(const struct nvpl_header *p)
+{ return NVPL_ARRAY(p, portals, struct nvpl_portal); }
+static inline const struct nvpl_use *nvpl_uses(const struct nvpl_header *p)
+{ return NVPL_ARRAY(p, uses, struct nvpl_use); }
+
+/* --- validation ------------------------------------------------------------- */
+
+/* CRC-32 (IEEE 802.3, as zlib's crc32) of the plan, its checksum field read as 0. */
+static inline uint32_t nvpl_checksum(const uint8_t *plan, uint32_t size)
+{
+    uint32_t crc = 0xffffffffu;
+    for (uint32_t i = 0; i < size; i++) {
+        uint8_t byte = (i >= NVPL_OFFSETOF(struct nvpl_header, checksum) &&
+                        i < NVPL_OFFSETOF(struct nvpl_header, checksum) + 4) ? 0 : plan[i];
+        crc ^= byte;
+        for (int bit = 0; bit < 8; bit++)
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+    return ~crc;
+}
+
+static inline int nvpl_array_ok(const struct nvpl_header *p, struct nvpl_array a,
+                                uint32_t record_size)
+{
+    return a.offset % NVPL_ALIGN == 0 && a.offset >= sizeof *p &&
+           (uint64_t)a.offset + (uint64_t)a.count * record_size <= p->total_size;
+}
+
+static inline int nvpl_slice_ok(uint32_t first, uint32_t count, uint32_t total)
+{
+    return (uint64_t)first + count <= total;
+}
+
+static inline int nvpl_name_ok(const char *name)
+{
+    return name[NVPL_NAME_SIZE - 1] == '\0';
+}
+
+/*
+ * Check a plan module of `size` bytes at a 8-byte aligned address: header,
+ * checksum, array bounds and every index. Returns 0 if the plan can be
+ * trusted, else a short reason to print.
+ */
+static inline const char *nvpl_check(const void *module, uint64_t size)
+{
+    const struct nvpl_header *p = (const struct nvpl_header *)module;
+    if ((uintptr_t)module % NVPL_ALIGN)
+        return "plan is misaligned";
+    if (size < sizeof *p)
+        return "plan shorter than its header";
+    if (p->magic != NVPL_MAGIC)
+        return "bad magic";
+    if (p->version != NVPL_VERSION)
+        return "unknown plan version";
+    if (p->total_size < sizeof *p || p->total_size > size)
+        return "bad total size";
+    if (nvpl_checksum((const uint8_t *)module, p->total_size) != p->checksum)
+        return "checksum mismatch";
+    if (!nvpl_array_ok(p, p->components, sizeof(struct nvpl_component)) ||
+        !nvpl_array_ok(p, p->regions, sizeof(struct nvpl_region)) ||
+        !nvpl_array_ok(p, p->mappings, sizeof(struct nvpl_mapping)) ||
+        !nvpl_array_ok(p, p->io_ranges, sizeof(struct nvpl_io_range)) ||
+        !nvpl_array_ok(p, p->gsis, sizeof(struct nvpl_gsi)) ||
+        !nvpl_array_ok(p, p->pci, sizeof(struct nvpl_pci)) ||
+        !nvpl_array_ok(p, p->portals, sizeof(struct nvpl_portal)) ||
+        !nvpl_array_ok(p, p->uses, sizeof(struct nvpl_use)))
+        return "array outside the plan";
+
+    uint32_t ncomp = p->components.count;
+    for (uint32_t i = 0; i < ncomp; i++) {
+        const struct nvpl_component *c = &nvpl_components(p)[i];
+        if (!nvpl_name_ok(c->name))
+            return "component name not terminated";
+        if (!nvpl_slice_ok(c->map_first, c->map_count, p->mappings.count) ||
+            !nvpl_slice_ok(c->io_first, c->io_count, p->io_ranges.count) ||
+            !nvpl_slice_ok(c->gsi_first, c->gsi_count, p->gsis.count) ||
+            !nvpl_slice_ok(c->pci_first, c->pci_count, p->pci.count) ||
+            !nvpl_slice_ok(c->portal_first, c->portal_count, p->portals.count) ||
+            !nvpl_slice_ok(c->use_first, c->use_count, p->uses.count))
+            return "component records outside their arrays";
+    }
+    for (uint32_t i = 0; i < p->regions.count; i++)
+        if (!nvpl_name_ok(nvpl_regions(p)[i].name))
+            return "region name not terminated";
+    for (uint32_t i = 0; i < p->mappings.count; i++)
+        if (nvpl_mappings(p)[i].component >= ncomp ||
+            nvpl_mappings(p)[i].region >= p->regions.count)
+            return "mapping index out of range";
+    for (uint32_t i = 0; i < p->io_ranges.count; i++)
+        if (nvpl_io_ranges(p)[i].component >= ncomp)
+            return "I/O range index out of range";
+    for (uint32_t i = 0; i < p->gsis.count; i++)
+        if (nvpl_gsis(p)[i].component >= ncomp)
+            return "GSI index out of range";
+    for (uint32_t i = 0; i < p->pci.count; i++)
+        if (nvpl_pcis(p)[i].component >= ncomp)
+            return "PCI index out of range";
+    for (uint32_t i = 0; i < p->portals.count; i++)
+        if (!nvpl_name_ok(nvpl_portals(p)[i].name) || nvpl_portals(p)[i].component >= ncomp ||
+            nvpl_portals(p)[i].id != i)
+            return "bad portal record";
+    for (uint32_t i = 0; i < p->uses.count; i++)
+        if (nvpl_uses(p)[i].component >= ncomp || nvpl_uses(p)[i].portal >= p->portals.count)
+            return "portal use index out of range";
+    return 0;
+}
+
+#endif /* NOVUM_BOOT_PLAN_H */

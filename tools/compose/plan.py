@@ -1,0 +1,175 @@
+"""The boot plan: its binary layout, the writer and a decoder.
+
+The layout is fixed and little-endian; boot_plan.h declares the same structs
+for the root server and docs/system-toml.md describes them. Every record is
+made of naturally aligned fields, and every array starts at a multiple of 8,
+so the C structs need no packing. The tests compare all three.
+"""
+
+import struct
+import zlib
+
+MAGIC = 0x4C50564E  # "NVPL" read as a little-endian u32
+VERSION = 1
+ALIGN = 8            # each record array starts at a multiple of this
+FIRST_MODULE = 2     # module 0 is the root server, 1 this plan, 2.. the components
+CHECKSUM_OFFSET = 12
+
+# (array name, struct format, field names); "_" fields are reserved, written as 0.
+RECORDS = (
+    ("components", "<32s4I2Q12I",
+     ("name", "module", "priority", "quantum_us", "cpu", "stack_size", "heap_size",
+      "map_first", "map_count", "io_first", "io_count", "gsi_first", "gsi_count",
+      "pci_first", "pci_count", "portal_first", "portal_count", "use_first", "use_count")),
+    ("regions", "<32sQ", ("name", "size")),
+    ("mappings", "<2IQ2I", ("region", "component", "address", "writable", "_")),
+    ("io_ranges", "<3I", ("component", "base", "count")),
+    ("gsis", "<2I", ("component", "gsi")),
+    ("pci", "<I4B", ("component", "bus", "dev", "fn", "_")),
+    ("portals", "<32s2I", ("name", "component", "id")),
+    ("uses", "<2I", ("component", "portal")),
+)
+ARRAYS = tuple(name for name, _, _ in RECORDS)
+STRUCTS = {name: struct.Struct(fmt) for name, fmt, _ in RECORDS}
+FIELDS = {name: fields for name, _, fields in RECORDS}
+
+# magic, version, total_size, checksum, then (offset, count) per array
+HEADER = struct.Struct("<4I" + "2I" * len(RECORDS))
+
+
+class PlanError(Exception):
+    pass
+
+
+def _align(n):
+    return (n + ALIGN - 1) // ALIGN * ALIGN
+
+
+# --- writer -------------------------------------------------------------------
+
+def records(system):
+    """The plan's record arrays for a checked schema.System, as lists of dicts."""
+    out = {name: [] for name in ARRAYS}
+    by_component = {name: [[] for _ in system.components]
+                    for name in ("mappings", "io_ranges", "gsis", "pci", "portals", "uses")}
+    for m in system.mappings:
+        by_component["mappings"][m.component].append(
+            dict(region=m.region, component=m.component, address=m.address,
+                 writable=int(m.writable)))
+    for i, comp in enumerate(system.components):
+        by_component["io_ranges"][i] = [dict(component=i, base=b, count=n)
+                                        for b, n in comp.io_ports]
+        by_component["gsis"][i] = [dict(component=i, gsi=g) for g in comp.gsis]
+        by_component["pci"][i] = [dict(component=i, bus=b, dev=d, fn=f)
+                                  for b, d, f in comp.pci]
+    for p, (name, i) in enumerate(system.portals):
+        by_component["portals"][i].append(dict(name=name, component=i, id=p))
+    for i, p in system.uses:
+        by_component["uses"][i].append(dict(component=i, portal=p))
+
+    prefix = {"mappings": "map", "io_ranges": "io", "gsis": "gsi", "pci": "pci",
+              "portals": "portal", "uses": "use"}
+    for i, comp in enumerate(system.components):
+        rec = dict(name=comp.name, module=FIRST_MODULE + i, priority=comp.priority,
+                   quantum_us=comp.quantum_us, cpu=comp.cpu,
+                   stack_size=comp.stack_size, heap_size=comp.heap_size)
+        for array, short in prefix.items():
+            rec[short + "_first"] = len(out[array])
+            rec[short + "_count"] = len(by_component[array][i])
+            out[array] += by_component[array][i]
+        out["components"].append(rec)
+    out["regions"] = [dict(name=r.name, size=r.size) for r in system.regions]
+    return out
+
+
+def encode(tables):
+    """Bytes of a plan from record arrays (as records() returns them)."""
+    body = bytearray()
+    offset = _align(HEADER.size)
+    placement = []
+    for name in ARRAYS:
+        body += bytes(offset - HEADER.size - len(body))  # padding to the alignment
+        placement += [offset, len(tables[name])]
+        for rec in tables[name]:
+            values = [rec.get(f, 0) for f in FIELDS[name]]
+            values = [v.encode() if isinstance(v, str) else v for v in values]
+            body += STRUCTS[name].pack(*values)
+        offset = _align(HEADER.size + len(body))
+    body += bytes(offset - HEADER.size - len(body))
+    total = HEADER.size + len(body)
+    header = HEADER.pack(MAGIC, VERSION, total, 0, *placement)
+    checksum = zlib.crc32(header + body)
+    return HEADER.pack(MAGIC, VERSION, total, checksum, *placement) + bytes(body)
+
+
+# --- decoder ------------------------------------------------------------------
+
+def decode(data):
+    """Check a plan's header, size and checksum; return its records.
+
+    Returns {"version", "total_size", "checksum", and per array a list of dicts}.
+    """
+    if len(data) < HEADER.size:
+        raise PlanError(f"plan of {len(data)} bytes is shorter than its header")
+    magic, version, total, checksum, *placement = HEADER.unpack_from(data)
+    if magic != MAGIC:
+        raise PlanError(f"bad magic {magic:#x}")
+    if version != VERSION:
+        raise PlanError(f"unknown version {version}")
+    if total != len(data):
+        raise PlanError(f"total_size {total} but {len(data)} bytes")
+    zeroed = data[:CHECKSUM_OFFSET] + bytes(4) + data[CHECKSUM_OFFSET + 4:]
+    if zlib.crc32(zeroed) != checksum:
+        raise PlanError("checksum mismatch")
+    plan = {"version": version, "total_size": total, "checksum": checksum}
+    for n, name in enumerate(ARRAYS):
+        offset, count = placement[2 * n], placement[2 * n + 1]
+        size = STRUCTS[name].size
+        if offset % ALIGN or offset + count * size > total:
+            raise PlanError(f"array {name} outside the plan")
+        plan[name] = []
+        for k in range(count):
+            values = STRUCTS[name].unpack_from(data, offset + k * size)
+            rec = {f: (v.rstrip(b"\0").decode() if isinstance(v, bytes) else v)
+                   for f, v in zip(FIELDS[name], values) if f != "_"}
+            plan[name].append(rec)
+    return plan
+
+
+# --- text ---------------------------------------------------------------------
+
+def describe(plan, programs=None):
+    """A human-readable summary of a decoded plan."""
+    comps, regions, portals = plan["components"], plan["regions"], plan["portals"]
+    lines = [f"boot plan v{plan['version']}: {plan['total_size']} bytes, "
+             f"crc32 {plan['checksum']:#010x}; components {len(comps)}, "
+             f"memory regions {len(regions)}, portals {len(portals)}"]
+
+    def part(array, comp, short):
+        first, count = comp[short + "_first"], comp[short + "_count"]
+        return plan[array][first:first + count]
+
+    for i, c in enumerate(comps):
+        program = f" program {programs[i]}" if programs else ""
+        lines.append(f"component {i} {c['name']}:{program} module {c['module']}, "
+                     f"priority {c['priority']}, quantum {c['quantum_us']} us, "
+                     f"cpu {c['cpu']}, stack {c['stack_size']:#x}, heap {c['heap_size']:#x}")
+        for r in part("io_ranges", c, "io"):
+            lines.append(f"    io ports {r['base']:#06x}-{r['base'] + r['count'] - 1:#06x}")
+        for g in part("gsis", c, "gsi"):
+            lines.append(f"    gsi {g['gsi']}")
+        for d in part("pci", c, "pci"):
+            lines.append(f"    pci {d['bus']:02x}:{d['dev']:02x}.{d['fn']}")
+        for m in part("mappings", c, "map"):
+            r = regions[m["region"]]
+            lines.append(f"    maps {r['name']} ({r['size']:#x} bytes) at "
+                         f"{m['address']:#x} {'rw' if m['writable'] else 'ro'}")
+        for p in part("portals", c, "portal"):
+            lines.append(f"    offers portal {p['id']} {p['name']}")
+        for u in part("uses", c, "use"):
+            p = portals[u["portal"]]
+            lines.append(f"    uses portal {p['id']} {p['name']} "
+                         f"(offered by {comps[p['component']]['name']})")
+    for j, r in enumerate(regions):
+        lines.append(f"memory region {j} {r['name']}: {r['size']:#x} bytes")
+    return "\n".join(lines) + "\n"

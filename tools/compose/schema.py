@@ -1,0 +1,373 @@
+"""The system.toml schema: per-table checks and the checks across tables.
+
+`check(data, loc, source_dir)` takes what tomllib parsed and the Loc tree of
+locate.py and returns (system, errors). `errors` is a list of (line, message)
+covering every problem found; `system` is meaningful only when it is empty.
+docs/system-toml.md describes the schema for users; keep the two in step.
+"""
+
+import os
+import re
+from dataclasses import dataclass, field
+
+PAGE = 0x1000
+USER_END = 0x00007FFFFFFF0000  # mappings end at or below this address
+U32_MAX = 0xFFFFFFFF
+NAME_MAX = 31  # names are stored NUL-terminated in char[32]
+
+_NAME = re.compile(r"[a-z][a-z0-9_-]*\Z")
+_PROGRAM = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
+_PCI = re.compile(r"([0-9A-Fa-f]{2}):([0-9A-Fa-f]{2})\.([0-7])\Z")
+
+
+# --- the model the checks produce and the writer consumes --------------------
+
+@dataclass
+class Component:
+    name: str
+    program: str
+    priority: int
+    quantum_us: int
+    cpu: int
+    stack_size: int
+    heap_size: int
+    io_ports: list = field(default_factory=list)  # (base, count)
+    gsis: list = field(default_factory=list)      # int
+    pci: list = field(default_factory=list)       # (bus, dev, fn)
+    offers: list = field(default_factory=list)    # portal names
+    uses: list = field(default_factory=list)      # portal names
+
+
+@dataclass
+class Mapping:
+    region: int      # index into System.regions
+    component: int   # index into System.components
+    address: int
+    writable: bool
+
+
+@dataclass
+class Region:
+    name: str
+    size: int
+
+
+@dataclass
+class System:
+    components: list
+    regions: list
+    mappings: list   # sorted by component, then in file order
+    portals: list    # (name, offering component index), by component, then file order
+    uses: list       # (component index, portal index), by component, then file order
+
+
+# --- field descriptions --------------------------------------------------------
+
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "a boolean",
+               list: "an array", dict: "a table"}
+
+
+def _toml_type(value):
+    if isinstance(value, bool):
+        return "boolean"
+    return {str: "string", int: "integer", float: "float", list: "array",
+            dict: "table"}.get(type(value), "date/time")
+
+
+@dataclass
+class Field:
+    type: type
+    required: bool = False
+    default: object = None
+    checks: tuple = ()   # functions value -> error message or None
+    item: "Field" = None  # for arrays: the element
+    fields: dict = None   # for tables: their keys
+    label: str = None     # for array elements: how messages name them
+
+
+def in_range(lo, hi, fmt=str):
+    def check(v):
+        if not lo <= v <= hi:
+            return f"must be in {fmt(lo)}..{fmt(hi)}, got {fmt(v)}"
+    return check
+
+
+def page_multiple(v):
+    if v % PAGE:
+        return f"must be a multiple of 4096, got {v}"
+
+
+def page_aligned(v):
+    if v % PAGE:
+        return f"must be page aligned (a multiple of 0x1000), got {v:#x}"
+
+
+def name_syntax(v):
+    if len(v) > NAME_MAX:
+        return f"{v!r} is longer than {NAME_MAX} characters"
+    if not _NAME.match(v):
+        return f"{v!r} must match [a-z][a-z0-9_-]*"
+
+
+def program_syntax(v):
+    if not _PROGRAM.match(v) or ".." in v:
+        return f"{v!r} is not a directory name under apps/"
+
+
+def pci_syntax(v):
+    m = _PCI.match(v)
+    if not m:
+        return f"{v!r} must be bus:dev.fn in hex, e.g. \"00:1f.3\""
+    if int(m.group(2), 16) > 0x1F:
+        return f"{v!r} has device {int(m.group(2), 16):#x}, beyond 0x1f"
+
+
+IO_RANGE = {
+    "base": Field(int, required=True, checks=(in_range(0, 0xFFFF, hex),)),
+    "count": Field(int, required=True, checks=(in_range(1, 0x10000, hex),)),
+}
+
+COMPONENT = {
+    "name": Field(str, required=True, checks=(name_syntax,)),
+    "program": Field(str, required=True, checks=(program_syntax,)),
+    "priority": Field(int, default=1, checks=(in_range(1, 255),)),
+    "quantum_us": Field(int, default=10000, checks=(in_range(1, U32_MAX),)),
+    "cpu": Field(int, default=0, checks=(in_range(0, U32_MAX),)),
+    "stack_size": Field(int, default=16384,
+                        checks=(in_range(PAGE, USER_END, hex), page_multiple)),
+    "heap_size": Field(int, default=0,
+                       checks=(in_range(0, USER_END, hex), page_multiple)),
+    "io_ports": Field(list, default=[], item=Field(dict, fields=IO_RANGE)),
+    "gsis": Field(list, default=[], item=Field(int, checks=(in_range(0, U32_MAX),))),
+    "pci": Field(list, default=[], item=Field(str, checks=(pci_syntax,))),
+    "offers": Field(list, default=[], item=Field(str, checks=(name_syntax,))),
+    "uses": Field(list, default=[], item=Field(str, checks=(name_syntax,))),
+}
+
+MAPPING = {
+    "component": Field(str, required=True, checks=(name_syntax,)),
+    "address": Field(int, required=True,
+                     checks=(in_range(0, USER_END - PAGE, hex), page_aligned)),
+    "writable": Field(bool, default=False),
+}
+
+MEMORY = {
+    "name": Field(str, required=True, checks=(name_syntax,)),
+    "size": Field(int, required=True,
+                  checks=(in_range(PAGE, USER_END, hex), page_multiple)),
+    "map": Field(list, default=[], item=Field(dict, fields=MAPPING, label="[[memory.map]]")),
+}
+
+TOP = {"component": COMPONENT, "memory": MEMORY}
+
+
+# --- checking ------------------------------------------------------------------
+
+class _Checker:
+    """Checks tables against their Fields, collecting every error.
+
+    A value that fails its checks reads as None (a bad array as [], a bad
+    element as None), so later checks skip it instead of failing again.
+    """
+
+    def __init__(self, loc):
+        self.loc = loc
+        self.errors = []
+
+    def error(self, path, message):
+        self.errors.append((self.loc.at(*path), message))
+
+    def value(self, spec, value, path, what):
+        """Check one value against its Field; return it, or None if invalid."""
+        if spec.type is int and (isinstance(value, bool) or not isinstance(value, int)) \
+                or not isinstance(value, spec.type):
+            self.error(path, f"{what} must be {_TYPE_NAMES[spec.type]}, "
+                             f"not {_toml_type(value)}")
+            return None
+        if spec.type is dict:
+            return self.table(spec.fields, value, path, what)
+        if spec.type is list:
+            return [self.value(spec.item, v, path + (i,), spec.item.label or f"{what}[{i}]")
+                    for i, v in enumerate(value)]
+        for check in spec.checks:
+            message = check(value)
+            if message:
+                self.error(path, f"{what} {message}")
+                return None
+        return value
+
+    def table(self, fields, data, path, what):
+        """Check a table's keys; return {key: checked value, default or None}."""
+        out = {}
+        for key in data:
+            if key not in fields:
+                self.error(path + (key,), f"unknown key '{key}' in {what}")
+        for key, spec in fields.items():
+            if key in data:
+                out[key] = self.value(spec, data[key], path + (key,), key)
+            elif spec.required:
+                self.error(path, f"{what} is missing required key '{key}'")
+                out[key] = None
+            else:
+                out[key] = spec.default
+            if spec.type is list and out[key] is None:
+                out[key] = []
+        return out
+
+    def top(self, data):
+        """Check the top level; return {table name: [checked entries]}."""
+        out = {name: [] for name in TOP}
+        for key, value in data.items():
+            if key not in TOP:
+                kind = "table" if isinstance(value, dict) else "key"
+                self.error((key,), f"unknown top-level {kind} '{key}'")
+            elif not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+                self.error((key,), f"'{key}' must be an array of tables ([[{key}]])")
+            else:
+                out[key] = [self.table(TOP[key], entry, (key, i), f"[[{key}]]")
+                            for i, entry in enumerate(value)]
+        return out
+
+    def first_seen(self, seen, key, path, message):
+        """Report `message` if `key` was seen before, else remember it at `path`."""
+        if key in seen:
+            self.error(path, f"{message} (first at line {self.loc.at(*seen[key])})")
+            return False
+        seen[key] = path
+        return True
+
+    def overlaps(self, spans, describe, where=""):
+        """Report each span that overlaps one on an earlier line.
+
+        `spans` holds (lo, hi, path, owner) for the range [lo, hi).
+        """
+        spans = sorted(spans, key=lambda s: self.loc.at(*s[2]))
+        for n, (lo, hi, path, owner) in enumerate(spans):
+            for lo2, hi2, path2, owner2 in spans[:n]:
+                if lo < hi2 and lo2 < hi:
+                    self.error(path, f"{describe(lo, hi)} of '{owner}' overlaps "
+                               f"{describe(lo2, hi2)} of '{owner2}' (line "
+                               f"{self.loc.at(*path2)}){where}")
+                    break
+
+
+def _present(items):
+    """(index, item) for the elements of a checked array that passed."""
+    return [(k, v) for k, v in enumerate(items) if v is not None]
+
+
+def _pci(dev):
+    """(bus, dev, fn) of a checked "bb:dd.f" string."""
+    return tuple(int(x, 16) for x in _PCI.match(dev).groups())
+
+
+def check(data, loc, source_dir, max_cpus=None):
+    """Check a parsed system.toml; return (System or None, [(line, message)])."""
+    c = _Checker(loc)
+    tables = c.top(data)
+    if "component" not in data or data["component"] == []:
+        c.error((), "the system has no [[component]]")
+    components, memory = tables["component"], tables["memory"]
+
+    # Components: unique names, existing programs, CPUs the build supports.
+    names = {}
+    for i, comp in enumerate(components):
+        if comp["name"] is not None:
+            c.first_seen(names, comp["name"], ("component", i, "name"),
+                         f"duplicate component name '{comp['name']}'")
+        program = comp["program"]
+        if program is not None and not os.path.isfile(
+                os.path.join(source_dir, "apps", program, "CMakeLists.txt")):
+            c.error(("component", i, "program"),
+                    f"unknown program '{program}': no apps/{program}/CMakeLists.txt")
+        if max_cpus is not None and comp["cpu"] is not None and comp["cpu"] >= max_cpus:
+            c.error(("component", i, "cpu"),
+                    f"cpu must be below the build's {max_cpus} CPUs, got {comp['cpu']}")
+    comp_index = {name: path[1] for name, path in names.items()}
+
+    # Exclusive resources: I/O ports, GSIs, PCI devices.
+    ranges, gsis, pcis = [], {}, {}
+    for i, comp in enumerate(components):
+        owner = comp["name"] or f"component {i}"
+        for k, r in _present(comp["io_ports"]):
+            path = ("component", i, "io_ports", k)
+            if r["base"] is None or r["count"] is None:
+                continue
+            if r["base"] + r["count"] > 0x10000:
+                c.error(path, f"I/O port range {r['base']:#x}+{r['count']:#x} "
+                              f"goes beyond 0xffff")
+            ranges.append((r["base"], r["base"] + r["count"], path, owner))
+        for k, gsi in _present(comp["gsis"]):
+            c.first_seen(gsis, gsi, ("component", i, "gsis", k),
+                         f"GSI {gsi} is granted twice")
+        for k, dev in _present(comp["pci"]):
+            c.first_seen(pcis, _pci(dev), ("component", i, "pci", k),
+                         f"PCI device {dev.lower()} is granted twice")
+    c.overlaps(ranges, lambda lo, hi: f"I/O port range {lo:#x}-{hi - 1:#x}")
+
+    # Portals: each offered once, each use offered by someone.
+    offered = {}
+    for i, comp in enumerate(components):
+        for k, portal in _present(comp["offers"]):
+            c.first_seen(offered, portal, ("component", i, "offers", k),
+                         f"portal '{portal}' is offered twice")
+    for i, comp in enumerate(components):
+        used, owner = {}, comp["name"] or f"component {i}"
+        for k, portal in _present(comp["uses"]):
+            path = ("component", i, "uses", k)
+            if c.first_seen(used, portal, path,
+                            f"portal '{portal}' is used twice by '{owner}'") \
+                    and portal not in offered:
+                c.error(path, f"portal '{portal}' is used by '{owner}' "
+                              f"but offered by no component")
+
+    # Memory regions and where they are mapped.
+    regions, mappings, spans = {}, [], {}
+    for j, mem in enumerate(memory):
+        if mem["name"] is not None:
+            c.first_seen(regions, mem["name"], ("memory", j, "name"),
+                         f"duplicate memory region name '{mem['name']}'")
+        region = mem["name"] or f"memory {j}"
+        for k, m in _present(mem["map"]):
+            path = ("memory", j, "map", k)
+            if m["component"] is not None and m["component"] not in comp_index:
+                c.error(path + ("component",), f"memory '{region}' is mapped into "
+                        f"unknown component '{m['component']}'")
+                continue
+            if None in (m["component"], m["address"], mem["size"]):
+                continue
+            end = m["address"] + mem["size"]
+            if end > USER_END:
+                c.error(path + ("address",), f"mapping of '{region}' at "
+                        f"{m['address']:#x} ends at {end:#x}, beyond {USER_END:#018x}")
+                continue
+            spans.setdefault(m["component"], []).append(
+                (m["address"], end, path + ("address",), region))
+            mappings.append(Mapping(j, comp_index[m["component"]], m["address"],
+                                    m["writable"]))
+    for comp_name, span in spans.items():
+        c.overlaps(span, lambda lo, hi: f"mapping [{lo:#x}, {hi:#x})",
+                   where=f" in the address space of '{comp_name}'")
+
+    if c.errors:
+        return None, sorted(c.errors, key=lambda e: e[0])
+    return _system(components, memory, mappings), []
+
+
+def _system(checked_components, checked_memory, mappings):
+    """The model of a system whose checks all passed."""
+    components = [Component(
+        name=comp["name"], program=comp["program"], priority=comp["priority"],
+        quantum_us=comp["quantum_us"], cpu=comp["cpu"],
+        stack_size=comp["stack_size"], heap_size=comp["heap_size"],
+        io_ports=[(r["base"], r["count"]) for r in comp["io_ports"]],
+        gsis=list(comp["gsis"]), pci=[_pci(d) for d in comp["pci"]],
+        offers=list(comp["offers"]), uses=list(comp["uses"]))
+        for comp in checked_components]
+    regions = [Region(mem["name"], mem["size"]) for mem in checked_memory]
+    portals = [(name, i) for i, comp in enumerate(components) for name in comp.offers]
+    portal_index = {name: p for p, (name, _) in enumerate(portals)}
+    uses = [(i, portal_index[name]) for i, comp in enumerate(components)
+            for name in comp.uses]
+    mappings.sort(key=lambda m: m.component)  # stable: file order within a component
+    return System(components, regions, mappings, portals, uses)
