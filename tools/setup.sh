@@ -3,7 +3,8 @@
 # missing. Does nothing when everything is there.
 set -euo pipefail
 
-packages=(cmake ninja-build gcc binutils python3 python3-jinja2 qemu-system-x86)
+packages=(cmake ninja-build gcc binutils python3 python3-jinja2 qemu-system-x86
+          grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools ovmf)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -45,7 +45,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         description="Run Novum in QEMU (TCG by default).",
         epilog="Arguments for --extra-arg that start with '-' must be written "
                "as --extra-arg=-foo.")
-    p.add_argument("--kernel", required=True, help="kernel image (ELF32 multiboot)")
+    boot = p.add_mutually_exclusive_group(required=True)
+    boot.add_argument("--kernel", help="kernel image (ELF32 multiboot), booted by QEMU's multiboot loader")
+    boot.add_argument("--cdrom", help="a bootable ISO image (GRUB), booted by the firmware")
+    p.add_argument("--uefi", action="store_true", help="boot with UEFI firmware (OVMF) instead of SeaBIOS")
     p.add_argument("--module", action="append", default=[], metavar='"PATH [cmdline]"',
                    help="multiboot module: path, optionally followed by its command "
                         "line (repeatable; the first is the root task)")
@@ -86,16 +89,24 @@ def initrd_argument(modules: List[str]) -> str:
     return ",".join(escape_initrd_item(m.strip()) for m in modules)
 
 
+OVMF = "/usr/share/ovmf/OVMF.fd"   # Debian's ovmf: UEFI firmware for x86-64
+
+
 def build_qemu_command(args: argparse.Namespace) -> List[str]:
     cmd = [args.qemu,
            "-machine", "q35",
            "-accel", args.accel,
            "-cpu", args.cpu,
            "-smp", str(args.smp),
-           "-m", args.memory,
-           "-kernel", args.kernel]
-    if args.module:
-        cmd += ["-initrd", initrd_argument(args.module)]
+           "-m", args.memory]
+    if args.uefi:
+        cmd += ["-bios", OVMF]
+    if args.kernel:
+        cmd += ["-kernel", args.kernel]
+        if args.module:
+            cmd += ["-initrd", initrd_argument(args.module)]
+    else:
+        cmd += ["-cdrom", args.cdrom]
     cmd += ["-device", DEBUG_EXIT_DEVICE,
             "-no-reboot",
             "-display", "none"]

@@ -6,6 +6,7 @@
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include "console.h"
+#include "bootinfo.h"
 #include "frame.h"
 #include "string.h"
 
@@ -48,11 +49,21 @@ static const struct rsdp *scan_rsdp(uint64_t start, uint64_t len)
     return 0;
 }
 
+/* BIOS machines keep the RSDP in the EBDA or the BIOS area; UEFI firmware
+ * keeps it in ACPI memory (multiboot v1 does not pass it on), so those
+ * regions of the memory map are searched too. */
 static const struct rsdp *find_rsdp(void)
 {
     uint64_t ebda = (uint64_t)*(const uint16_t *)phys_to_virt(0x40e) << 4;
     const struct rsdp *r = ebda ? scan_rsdp(ebda, 1024) : 0;
-    return r ? r : scan_rsdp(0xe0000, 0x20000);
+    if (!r)
+        r = scan_rsdp(0xe0000, 0x20000);
+    for (unsigned i = 0; !r && i < boot_info.mem_count; i++) {
+        const struct mem_region *m = &boot_info.mem[i];
+        if ((m->type == 3 || m->type == 4) && m->size <= (64ull << 20))   /* ACPI reclaim, NVS */
+            r = scan_rsdp(m->addr, m->size);
+    }
+    return r;
 }
 
 static void add_cpu(uint32_t apic_id)
