@@ -6,7 +6,7 @@
 #include <arch/paging.h>
 #include "console.h"
 #include "ec.h"
-#include "elf.h"
+#include "elf_check.h"
 #include "frame.h"
 #include "hip.h"
 #include "pd.h"

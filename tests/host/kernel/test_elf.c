@@ -1,6 +1,6 @@
 /* elf_check: every malformation is refused with its reason. */
 #include <string.h>
-#include "elf.h"
+#include "elf_check.h"
 #include "unit.h"
 
 #define LIMIT 0x00007fffffffd000ull

@@ -1,6 +1,7 @@
-/* ELF64 validation: everything the loader relies on is checked here, so a
+/* ELF64 validation, shared by the kernel (root task) and the root server
+ * (components): everything a loader relies on is checked here, so a
  * malformed module is refused with a reason and nothing is half-loaded. */
-#include "elf.h"
+#include "elf_check.h"
 #include "string.h"
 
 struct elf64_ehdr {
