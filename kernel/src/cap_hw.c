@@ -21,8 +21,13 @@ bool cap_hw_grant(struct mdb_node *n)
 {
     switch (n->space) {
     case SPACE_MEM:
-        return (n->perms & NOVA_PERM_MEM_R) &&
-               pt_map(n->pd->pml4, n->sel << PAGE_SHIFT, n->res << PAGE_SHIFT, rights_of(n->perms)) == 0;
+        /* x86 cannot map a page without read access: such a capability
+         * exists (lookup, delegation, revoke) but maps nothing */
+        if (!(n->perms & NOVA_PERM_MEM_R)) {
+            pt_unmap(n->pd->pml4, n->sel << PAGE_SHIFT);
+            return true;
+        }
+        return pt_map(n->pd->pml4, n->sel << PAGE_SHIFT, n->res << PAGE_SHIFT, rights_of(n->perms)) == 0;
     case SPACE_PIO:
         return space_pio_set(n->pd, (uint32_t)n->sel, (n->perms & NOVA_PERM_PIO_A) != 0);
     default:
