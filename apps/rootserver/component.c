@@ -1,0 +1,177 @@
+/* Building a component from its plan record and ELF: a PD whose event
+ * selectors lead to the root server's pager, a global main EC, portals for
+ * what it offers, and, when it starts, the capabilities the plan grants. */
+#include "rootserver.h"
+#include "string.h"
+
+#define PAGE 4096ull
+/* selectors inside each component's block of the root's object space */
+#define BLK_PD     0x20
+#define BLK_EC     0x21
+#define BLK_SC     0x22
+#define BLK_OFFERS 0x40
+/* selectors in the component's own object space (docs/components.md) */
+#define OWN_PD     0x20
+#define OWN_USES   0x40
+#define OWN_GSIS   0x60
+
+struct component components[MAX_COMPONENTS];
+unsigned component_count;
+
+static unsigned hip_cpus(void)
+{
+    return (nova_boot_hip->mem_offs - nova_boot_hip->cpu_offs) / nova_boot_hip->cpu_size;
+}
+
+bool component_create(unsigned i, const struct module *m)
+{
+    struct component *c = &components[i];
+    const struct nvpl_component *p = &nvpl_components(plan)[i];
+    c->plan = p;
+    c->elf = phys_ptr(m->pa);
+    c->elf_size = m->size;
+    const char *why = elf_check(c->elf, c->elf_size, COMPONENT_STACK - p->stack_size, &c->img);
+    if (why) {
+        nova_printf("rootserver: component %s: module refused: %s\n", p->name, why);
+        return false;
+    }
+    c->entry = c->img.entry;
+    c->portal_entry = elf_symbol(c->elf, c->elf_size, "nova_portal_entry");
+    c->sel_base = faults_portal_block(i);
+    uint64_t b = c->sel_base;
+    if (!b || nova_create_pd(b + BLK_PD, ROOT_PD, nova_crd_obj(b, 5, 0x1f)) != NOVA_SUCCESS ||
+        nova_create_ec(b + BLK_EC, b + BLK_PD, p->cpu, COMPONENT_UTCB, COMPONENT_STACK, 0,
+                       NOVA_FLAG_CREATE_EC_G) != NOVA_SUCCESS) {
+        nova_printf("rootserver: component %s: cannot create its PD and EC\n", p->name);
+        return false;
+    }
+    for (uint32_t k = 0; k < p->portal_count; k++) {
+        uint64_t sel = b + BLK_OFFERS + k;
+        if (!c->portal_entry || nova_create_pt(sel, b + BLK_PD, b + BLK_EC, 0, c->portal_entry) != NOVA_SUCCESS ||
+            nova_pt_ctrl(sel, k) != NOVA_SUCCESS) {
+            nova_printf("rootserver: component %s: cannot create its portal %u (nova_portal_entry %s)\n", p->name,
+                        k, c->portal_entry ? "found" : "missing");
+            return false;
+        }
+    }
+    return true;
+}
+
+void component_start(unsigned i)
+{
+    struct component *c = &components[i];
+    uint64_t b = c->sel_base;
+    if (nova_create_sc(b + BLK_SC, b + BLK_PD, b + BLK_EC, nova_qpd(c->plan->quantum_us, c->plan->priority)) ==
+        NOVA_SUCCESS)
+        c->running = true;
+    else
+        nova_printf("rootserver: component %s: cannot create its SC\n", c->plan->name);
+}
+
+/* --- STARTUP: registers and the capabilities the plan grants ----------- */
+
+struct items { struct nova_utcb *u; unsigned n; };
+
+static void add_item(struct items *it, uint64_t item, uint64_t crd)
+{
+    if ((2 * (it->n + 1)) > NOVA_UTCB_DATA_WORDS)
+        return;
+    it->u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(it->n)] = item;
+    it->u->data.words[NOVA_UTCB_TYPED_CRD_WORD(it->n)] = crd;
+    it->n++;
+}
+
+static void grant_ports(struct items *it, uint32_t base, uint32_t count)
+{
+    for (uint32_t port = base; port < base + count;) {
+        unsigned order = 0;
+        while (order < 16 && !(port & ((2u << order) - 1)) && port + (2u << order) <= base + count)
+            order++;
+        add_item(it, nova_item_delegate(port, 1, 0, 0), nova_crd_pio(port, order, NOVA_PERM_PIO_A));
+        port += 1u << order;
+    }
+}
+
+/* The offering component's portal for plan portal `p`. */
+static uint64_t portal_selector(uint32_t p)
+{
+    const struct nvpl_portal *portal = &nvpl_portals(plan)[p];
+    const struct component *offer = &components[portal->component];
+    if (!offer->sel_base)
+        return 0;
+    return offer->sel_base + BLK_OFFERS + (p - offer->plan->portal_first);
+}
+
+void component_startup_reply(unsigned i, struct nova_utcb *u)
+{
+    const struct component *c = &components[i];
+    const struct nvpl_component *p = c->plan;
+    struct items it = { u, 0 };
+    for (unsigned k = 0; k < 3; k++)   /* its own PD, main EC and SC */
+        add_item(&it, nova_item_delegate(OWN_PD + k, 0, 0, 0), nova_crd_obj(c->sel_base + BLK_PD + k, 0, 0x1f));
+    for (uint32_t k = 0; k < p->use_count; k++) {
+        uint64_t sel = portal_selector(nvpl_uses(plan)[p->use_first + k].portal);
+        if (sel)
+            add_item(&it, nova_item_delegate(OWN_USES + k, 0, 0, 0), nova_crd_obj(sel, 0, NOVA_PERM_PT_CALL));
+    }
+    for (uint32_t k = 0; k < p->gsi_count; k++)
+        add_item(&it, nova_item_delegate(OWN_GSIS + k, 1, 0, 0),
+                 nova_crd_obj(hip_cpus() + nvpl_gsis(plan)[p->gsi_first + k].gsi, 0, 0x1f));
+    for (uint32_t k = 0; k < p->io_count; k++)
+        grant_ports(&it, nvpl_io_ranges(plan)[p->io_first + k].base, nvpl_io_ranges(plan)[p->io_first + k].count);
+    u->head.items = nova_utcb_items(0, it.n);
+    struct nova_utcb_arch *a = &u->data.arch;
+    a->mtd = NOVA_MTD_ACDB | NOVA_MTD_BSD | NOVA_MTD_ESP | NOVA_MTD_EIP | NOVA_MTD_R8_R15;
+    a->rip = c->entry;
+    a->rsp = COMPONENT_STACK;
+    a->rdi = i;
+    a->rsi = COMPONENT_HEAP;
+    a->rdx = p->heap_size;
+    a->rax = a->rbx = a->rcx = a->rbp = 0;
+    a->r8 = a->r9 = a->r10 = a->r11 = a->r12 = a->r13 = a->r14 = a->r15 = 0;
+}
+
+/* --- demand paging -------------------------------------------------------- */
+
+static bool segment_page(const struct component *c, uint64_t addr, uint64_t *pa, unsigned *perms)
+{
+    for (unsigned i = 0; i < c->img.phnum; i++) {
+        const struct elf64_phdr *s = &c->img.phdr[i];
+        if (s->type != PT_LOAD || addr < (s->vaddr & ~(PAGE - 1)) || addr >= s->vaddr + s->memsz)
+            continue;
+        uint64_t page = addr & ~(PAGE - 1);
+        if (!(*pa = frame_alloc()))
+            return false;
+        uint8_t *dst = phys_ptr(*pa);
+        uint64_t lo = page > s->vaddr ? page : s->vaddr, hi = page + PAGE;
+        if (hi > s->vaddr + s->filesz)
+            hi = s->vaddr + s->filesz;
+        if (lo < hi)
+            memcpy(dst + (lo - page), c->elf + s->offset + (lo - s->vaddr), hi - lo);
+        *perms = NOVA_PERM_MEM_R | ((s->flags & PF_W) ? NOVA_PERM_MEM_W : 0) | ((s->flags & PF_X) ? NOVA_PERM_MEM_X : 0);
+        return true;
+    }
+    return false;
+}
+
+bool component_page(unsigned i, uint64_t addr, uint64_t *pa, unsigned *perms)
+{
+    const struct component *c = &components[i];
+    const struct nvpl_component *p = c->plan;
+    for (uint32_t k = 0; k < p->map_count; k++) {   /* shared regions */
+        const struct nvpl_mapping *m = &nvpl_mappings(plan)[p->map_first + k];
+        uint64_t size = nvpl_regions(plan)[m->region].size;
+        if (addr >= m->address && addr - m->address < size) {
+            *pa = region_pa[m->region] + ((addr - m->address) & ~(PAGE - 1));
+            *perms = NOVA_PERM_MEM_R | (m->writable ? NOVA_PERM_MEM_W : 0);
+            return true;
+        }
+    }
+    bool stack = addr < COMPONENT_STACK && addr >= COMPONENT_STACK - p->stack_size;
+    bool heap = addr >= COMPONENT_HEAP && addr - COMPONENT_HEAP < p->heap_size;
+    if (stack || heap) {
+        *perms = NOVA_PERM_MEM_R | NOVA_PERM_MEM_W;
+        return (*pa = frame_alloc()) != 0;
+    }
+    return segment_page(c, addr, pa, perms);
+}

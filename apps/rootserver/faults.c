@@ -1,0 +1,102 @@
+/* The root server's pager and crash reporter: every component's 32 event
+ * selectors are portals to one local EC here, the PID naming component and
+ * event. STARTUP gets the component's start state and grants; a page fault
+ * inside its segments, stack, heap or shared regions gets that page; any
+ * other exception is reported and the component's EC is shut down (the
+ * reply's non-canonical RIP makes the kernel do it), the rest runs on. */
+#define NOVA_WANT_NAMES
+#include "rootserver.h"
+
+#define FAULT_EC   0x102
+#define FAULT_UTCB 0x0000200000001000ull
+#define BLOCKS     0x1000   /* component i's selectors: BLOCKS + i * 0x100 */
+#define PAGE       4096ull
+#define MTD_ALL    (NOVA_MTD_ACDB | NOVA_MTD_BSD | NOVA_MTD_ESP | NOVA_MTD_EIP | NOVA_MTD_EFL | NOVA_MTD_QUAL | \
+                    NOVA_MTD_R8_R15)
+
+static uint8_t fault_stack[16384] __attribute__((aligned(16)));
+
+static void crash(unsigned i, unsigned event, const struct nova_utcb_arch *a)
+{
+    const char *name = event < NOVA_EVT_COUNT && nova_exception_name[event] ? nova_exception_name[event] : "event";
+    nova_printf("rootserver: component %s crashed: #%s at rip=0x%lx", components[i].plan->name, name, a->rip);
+    if (event == NOVA_EXC_PF)
+        nova_printf(", fault address 0x%lx", a->qual[1]);
+    nova_printf(" (error code 0x%lx); the other components run on\n", a->qual[0]);
+}
+
+static void map_page(struct nova_utcb *u, uint64_t addr, uint64_t pa, unsigned perms)
+{
+    u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(0)] = nova_item_delegate(addr / PAGE, 0, 0, 0);
+    u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)] = nova_crd_mem((PHYS_WINDOW + pa) / PAGE, 0, perms);
+    u->head.items = nova_utcb_items(0, 1);
+    u->data.arch.mtd = 0;   /* nothing to write back: the instruction runs again */
+}
+
+static void fault_entry(uint64_t pid)
+{
+    struct nova_utcb *u = (struct nova_utcb *)FAULT_UTCB;
+    unsigned i = (unsigned)(pid >> 8), event = (unsigned)(pid & 0xff);
+    uint64_t pa;
+    unsigned perms;
+    if (event == NOVA_EVT_STARTUP) {
+        component_startup_reply(i, u);
+    } else if (event == NOVA_EXC_PF && !(u->data.arch.qual[0] & 1) &&
+               component_page(i, u->data.arch.qual[1], &pa, &perms)) {
+        map_page(u, u->data.arch.qual[1], pa, perms);
+    } else {
+        crash(i, event, &u->data.arch);
+        u->head.items = 0;
+        u->data.arch.mtd = NOVA_MTD_EIP;
+        u->data.arch.rip = 0x8000000000000000ull;   /* not canonical: the kernel shuts the EC down */
+    }
+    nova_reply((uintptr_t)&fault_stack[sizeof fault_stack] - 8);
+}
+
+bool faults_init(void)
+{
+    return nova_create_ec(FAULT_EC, ROOT_PD, nova_boot_cpu, FAULT_UTCB,
+                          (uintptr_t)&fault_stack[sizeof fault_stack] - 8, 0, 0) == NOVA_SUCCESS;
+}
+
+uint64_t faults_portal_block(unsigned i)
+{
+    uint64_t base = BLOCKS + (uint64_t)i * 0x100;
+    for (unsigned v = 0; v < NOVA_EVT_COUNT; v++)
+        if (nova_create_pt(base + v, ROOT_PD, FAULT_EC, MTD_ALL, (uintptr_t)fault_entry) != NOVA_SUCCESS ||
+            nova_pt_ctrl(base + v, (uint64_t)i << 8 | v) != NOVA_SUCCESS)
+            return 0;
+    return base;
+}
+
+/* The value of a symbol in an ELF's .symtab; 0 if there is none. */
+uint64_t elf_symbol(const uint8_t *elf, uint64_t size, const char *name)
+{
+    uint64_t shoff = *(const uint64_t *)(elf + 0x28);
+    unsigned shentsize = *(const uint16_t *)(elf + 0x3a), shnum = *(const uint16_t *)(elf + 0x3c);
+    if (shentsize != 64 || shoff > size || (uint64_t)shnum * 64 > size - shoff)
+        return 0;
+    for (unsigned i = 0; i < shnum; i++) {
+        const uint8_t *sh = elf + shoff + i * 64;
+        if (*(const uint32_t *)(sh + 4) != 2)   /* SHT_SYMTAB */
+            continue;
+        uint64_t off = *(const uint64_t *)(sh + 0x18), len = *(const uint64_t *)(sh + 0x20);
+        unsigned link = *(const uint32_t *)(sh + 0x28);
+        if (link >= shnum || off > size || len > size - off)
+            return 0;
+        const uint8_t *str = elf + shoff + link * 64;
+        uint64_t stroff = *(const uint64_t *)(str + 0x18), strlen_ = *(const uint64_t *)(str + 0x20);
+        if (stroff > size || strlen_ > size - stroff)
+            return 0;
+        for (uint64_t s = 0; s + 24 <= len; s += 24) {
+            uint32_t n = *(const uint32_t *)(elf + off + s);
+            const char *sym = (const char *)elf + stroff + n;
+            unsigned j = 0;
+            while (n + j < strlen_ && name[j] && sym[j] == name[j])
+                j++;
+            if (!name[j] && n + j < strlen_ && !sym[j])
+                return *(const uint64_t *)(elf + off + s + 8);
+        }
+    }
+    return 0;
+}

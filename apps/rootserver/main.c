@@ -1,0 +1,73 @@
+/* Root server start: take memory, read the boot plan (module 1), create
+ * every component (modules 2..) and start them; a component whose module
+ * is refused is left out and the others still start. */
+#include "rootserver.h"
+
+const struct nvpl_header *plan;
+uint64_t region_pa[64];
+
+#define MAX_MODULES (MAX_COMPONENTS + 2)
+
+static _Noreturn void stop(const char *why)
+{
+    nova_printf("rootserver: %s\n", why);
+    nova_exit(1);
+}
+
+static bool allocate_regions(void)
+{
+    uint32_t n = plan->regions.count;
+    if (n > sizeof region_pa / sizeof region_pa[0])
+        return false;
+    for (uint32_t r = 0; r < n; r++) {
+        region_pa[r] = 0;
+        for (uint64_t off = 0; off < nvpl_regions(plan)[r].size; off += 4096) {
+            uint64_t pa = frame_alloc();   /* consecutive: the pool is handed out in order */
+            if (!pa)
+                return false;
+            if (!off)
+                region_pa[r] = pa;
+        }
+    }
+    return true;
+}
+
+int main(const struct nova_hip *hip, unsigned cpu)
+{
+    (void)cpu;
+    struct module mods[MAX_MODULES];
+    unsigned nmods = modules_find(hip, mods, MAX_MODULES);
+    if (!faults_init() || !frames_init(hip))
+        stop("cannot set up its pager or take memory from the kernel");
+    if (nmods < 2)
+        stop("no boot plan (module 1)");
+    for (unsigned m = 0; m < nmods; m++)
+        if (!phys_map(mods[m].pa, mods[m].size, false))
+            stop("cannot map the boot modules");
+    plan = phys_ptr(mods[1].pa);
+    const char *why = nvpl_check(plan, mods[1].size);
+    if (why) {
+        nova_printf("rootserver: boot plan refused: %s\n", why);
+        nova_exit(1);
+    }
+    component_count = plan->components.count < MAX_COMPONENTS ? plan->components.count : MAX_COMPONENTS;
+    if (!allocate_regions())
+        stop("not enough memory for the shared regions");
+    unsigned created = 0;
+    for (unsigned i = 0; i < component_count; i++) {
+        uint32_t module = nvpl_components(plan)[i].module;
+        if (module >= nmods)
+            nova_printf("rootserver: component %s: boot module %u is missing\n", nvpl_components(plan)[i].name,
+                        module);
+        else if (component_create(i, &mods[module]))
+            components[i].created = true, created++;
+    }
+    for (unsigned i = 0; i < component_count; i++)
+        if (components[i].created)
+            component_start(i);
+    nova_printf("rootserver: %u of %u components started\n", created, component_count);
+    /* nothing more to do here: wait for good */
+    if (nova_create_sm(0x103, ROOT_PD, 0) == NOVA_SUCCESS)
+        nova_sm_ctrl(0x103, NOVA_FLAG_SM_CTRL_DN);
+    stop("could not wait");
+}

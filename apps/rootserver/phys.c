@@ -1,0 +1,86 @@
+/* Physical memory for components: the largest free region of RAM (not the
+ * kernel's, not a boot module, not below 1 MiB) up to POOL_MAX, taken from
+ * the kernel and mapped at PHYS_WINDOW + PA; pages come from it in order. */
+#include "rootserver.h"
+#include "string.h"
+
+#define POOL_MAX (64ull << 20)
+#define PAGE 4096ull
+
+static uint64_t pool_next, pool_end;
+
+/* Frames for components are mapped with every permission: a delegation
+ * can only pass on what the root holds (code pages need x). */
+bool phys_map(uint64_t pa, uint64_t size, bool for_components)
+{
+    uint64_t page = pa / PAGE, end = (pa + size + PAGE - 1) / PAGE;
+    uint64_t perms = NOVA_PERM_MEM_R | (for_components ? NOVA_PERM_MEM_W | NOVA_PERM_MEM_X : 0);
+    while (page < end) {
+        unsigned order = 0;
+        while (order < 18 && !(page & ((2ull << order) - 1)) && page + (2ull << order) <= end)
+            order++;
+        uint64_t vpage = (PHYS_WINDOW / PAGE) + page;
+        if (!kernel_grant(nova_crd_mem(page, order, perms), vpage, nova_crd_mem(vpage, order, 0x7)))
+            return false;
+        page += 1ull << order;
+    }
+    return true;
+}
+
+static const struct nova_hip_mem *mem(const struct nova_hip *hip, unsigned i)
+{
+    return (const void *)((const uint8_t *)hip + hip->mem_offs + i * hip->mem_size);
+}
+
+/* Trim [*lo, *hi) so that it does not overlap any type -1 or -2 region. */
+static void trim(const struct nova_hip *hip, unsigned n, uint64_t *lo, uint64_t *hi)
+{
+    for (unsigned i = 0; i < n; i++) {
+        const struct nova_hip_mem *m = mem(hip, i);
+        if (m->type >= 0 || m->address + m->size <= *lo || m->address >= *hi)
+            continue;
+        if (m->address - *lo >= *hi - (m->address + m->size))   /* keep the larger side */
+            *hi = m->address;
+        else
+            *lo = m->address + m->size;
+    }
+}
+
+bool frames_init(const struct nova_hip *hip)
+{
+    unsigned n = (hip->length - hip->mem_offs) / hip->mem_size;
+    for (unsigned i = 0; i < n; i++) {
+        const struct nova_hip_mem *m = mem(hip, i);
+        if (m->type != NOVA_HIP_MEM_AVAILABLE)
+            continue;
+        uint64_t lo = (m->address + PAGE - 1) & ~(PAGE - 1), hi = (m->address + m->size) & ~(PAGE - 1);
+        if (lo < (1ull << 20))
+            lo = 1ull << 20;
+        for (unsigned pass = 0; pass < n && lo < hi; pass++)
+            trim(hip, n, &lo, &hi);
+        if (lo < hi && hi - lo > pool_end - pool_next) {
+            pool_next = lo;
+            pool_end = hi - lo > POOL_MAX ? lo + POOL_MAX : hi;
+        }
+    }
+    return pool_next < pool_end && phys_map(pool_next, pool_end - pool_next, true);
+}
+
+uint64_t frame_alloc(void)
+{
+    if (pool_next >= pool_end)
+        return 0;
+    uint64_t pa = pool_next;
+    pool_next += PAGE;
+    memset(phys_ptr(pa), 0, PAGE);
+    return pa;
+}
+
+unsigned modules_find(const struct nova_hip *hip, struct module *out, unsigned max)
+{
+    unsigned n = (hip->length - hip->mem_offs) / hip->mem_size, count = 0;
+    for (unsigned i = 0; i < n && count < max; i++)
+        if (mem(hip, i)->type == NOVA_HIP_MEM_MODULE)
+            out[count++] = (struct module){ mem(hip, i)->address, mem(hip, i)->size };
+    return count;
+}
