@@ -118,12 +118,11 @@ static void deliver_reply(struct ec *callee, struct ec *caller)
     callee->caller = 0;
     if (caller->event != NO_EVENT) {
         delegate_items(callee, caller, true);
-        bool ok = exc_msg_load(&caller->regs, callee->utcb);
-        caller->event = NO_EVENT;
-        if (!ok) {
-            ec_kill_bad_reply(caller);
+        if (!exc_msg_load(&caller->regs, callee->utcb)) {
+            ec_kill_bad_reply(caller);   /* reports the event it was handling */
             return;
         }
+        caller->event = NO_EVENT;
     } else {
         copy_untyped(callee->utcb, caller->utcb);
         delegate_items(callee, caller, false);
