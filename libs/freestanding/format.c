@@ -88,3 +88,27 @@ void format(format_out_fn out, void *ctx, const char *fmt, va_list ap)
         }
     }
 }
+
+struct line { format_sink_fn sink; size_t len; char buf[256]; };
+
+static void line_flush(struct line *l)
+{
+    if (l->len)
+        l->sink(l->buf, l->len);
+    l->len = 0;
+}
+
+static void line_put(char c, void *ctx)
+{
+    struct line *l = ctx;
+    l->buf[l->len++] = c;
+    if (c == '\n' || l->len == sizeof l->buf)
+        line_flush(l);
+}
+
+void format_lines(format_sink_fn sink, const char *fmt, va_list ap)
+{
+    struct line l = { sink, 0, { 0 } };
+    format(line_put, &l, fmt, ap);
+    line_flush(&l);
+}

@@ -110,30 +110,9 @@ enum nova_status console_write(const char *s, size_t n)
     return st;
 }
 
-struct line { char buf[256]; size_t len; };
+static void write_line(const char *s, size_t n) { console_write(s, n); }
 
-static void line_flush(struct line *l)
-{
-    if (l->len)
-        console_write(l->buf, l->len);
-    l->len = 0;
-}
-
-static void line_put(char c, void *ctx)
-{
-    struct line *l = ctx;
-    l->buf[l->len++] = c;
-    if (c == '\n' || l->len == sizeof l->buf)
-        line_flush(l);
-}
-
-void vcprintf(const char *fmt, va_list ap)
-{
-    struct line l;
-    l.len = 0;
-    format(line_put, &l, fmt, ap);
-    line_flush(&l);
-}
+void vcprintf(const char *fmt, va_list ap) { format_lines(write_line, fmt, ap); }
 
 void cprintf(const char *fmt, ...)
 {

@@ -1,31 +1,11 @@
-/* Console output for components through the debug hypercall extension,
- * buffered per line. */
+/* Console output for root tasks through the debug hypercall extension,
+ * one write per line. */
 #include <nova/nova.h>
 #include "format.h"
 
-struct line { char buf[256]; unsigned len; };
+static void debug_console(const char *s, size_t n) { nova_debug_console_write(s, n); }
 
-static void flush(struct line *l)
-{
-    if (l->len)
-        nova_debug_console_write(l->buf, l->len);
-    l->len = 0;
-}
-
-static void put(char c, void *ctx)
-{
-    struct line *l = ctx;
-    l->buf[l->len++] = c;
-    if (c == '\n' || l->len == sizeof l->buf)
-        flush(l);
-}
-
-void nova_vprintf(const char *fmt, va_list ap)
-{
-    struct line l = { .len = 0 };
-    format(put, &l, fmt, ap);
-    flush(&l);
-}
+void nova_vprintf(const char *fmt, va_list ap) { format_lines(debug_console, fmt, ap); }
 
 void nova_printf(const char *fmt, ...)
 {

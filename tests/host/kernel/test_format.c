@@ -44,3 +44,38 @@ UNIT_TEST(format_strings_and_pointers)
     EXPECT(!strcmp(fmt(&b, "%p", (void *)0x1000), "0x0000000000001000"));
     EXPECT(!strcmp(fmt(&b, "trailing %"), "trailing "));
 }
+
+static char lines[8][300];
+static size_t line_count;
+
+static void collect(const char *s, size_t n)
+{
+    if (line_count < 8) {
+        memcpy(lines[line_count], s, n);
+        lines[line_count][n] = 0;
+    }
+    line_count++;
+}
+
+static void lines_of(const char *f, ...)
+{
+    va_list ap;
+    line_count = 0;
+    va_start(ap, f);
+    format_lines(collect, f, ap);
+    va_end(ap);
+}
+
+UNIT_TEST(format_lines_writes_line_by_line)
+{
+    lines_of("a %d\nb\nc", 1);
+    EXPECT(line_count == 3);
+    EXPECT(!strcmp(lines[0], "a 1\n") && !strcmp(lines[1], "b\n") && !strcmp(lines[2], "c"));
+    char long_line[600];
+    memset(long_line, 'x', 599);
+    long_line[599] = 0;
+    lines_of("%s", long_line);
+    EXPECT(line_count == 3 && strlen(lines[0]) == 256 && strlen(lines[2]) == 599 - 512);
+    lines_of("");
+    EXPECT(line_count == 0);
+}
