@@ -3,15 +3,15 @@
 
 #define SD_SEL   0x7400
 #define SD_UTCB  0x0000230000000000ull
-#define SD_ECS   64
 
 static uint8_t sd_stack[8192] __attribute__((aligned(16)));
-static unsigned sd_next;
+static bool sd_ready;
 
 /* Reply with one typed item: item word and CRD the caller sent as w0, w1. */
 static void item_echo(uint64_t pid)
 {
-    struct nova_utcb *u = (struct nova_utcb *)(SD_UTCB + pid * 0x1000);
+    (void)pid;
+    struct nova_utcb *u = (struct nova_utcb *)SD_UTCB;
     uint64_t item = u->data.words[0], crd = u->data.words[1];
     u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(0)] = item;
     u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)] = crd;
@@ -19,18 +19,17 @@ static void item_echo(uint64_t pid)
     nova_reply((uintptr_t)&sd_stack[sizeof sd_stack] - 8);
 }
 
-/* A fresh helper EC and portal for each request (tests run in any order). */
+/* One helper EC and portal, made by whichever test asks first. */
 static enum nova_status call_echo(uint64_t item, uint64_t crd)
 {
-    if (sd_next == SD_ECS)
-        return NOVA_BAD_CAP;
-    unsigned n = sd_next++;
-    uint64_t ec = SD_SEL + 2 * n, pt = ec + 1;
-    if (nova_create_ec(ec, SEL_ROOT_PD, nova_boot_cpu, SD_UTCB + n * 0x1000, (uintptr_t)&sd_stack[sizeof sd_stack] - 8,
-                       0, 0) != NOVA_SUCCESS ||
-        nova_create_pt(pt, SEL_ROOT_PD, ec, 0, (uintptr_t)item_echo) != NOVA_SUCCESS ||
-        nova_pt_ctrl(pt, n) != NOVA_SUCCESS)
-        return NOVA_BAD_CAP;
+    uint64_t ec = SD_SEL, pt = SD_SEL + 1;
+    if (!sd_ready) {
+        if (nova_create_ec(ec, SEL_ROOT_PD, nova_boot_cpu, SD_UTCB, (uintptr_t)&sd_stack[sizeof sd_stack] - 8, 0,
+                           0) != NOVA_SUCCESS ||
+            nova_create_pt(pt, SEL_ROOT_PD, ec, 0, (uintptr_t)item_echo) != NOVA_SUCCESS)
+            return NOVA_BAD_CAP;
+        sd_ready = true;
+    }
     struct nova_utcb *u = nova_root_utcb();
     u->data.words[0] = item;
     u->data.words[1] = crd;

@@ -92,3 +92,68 @@ NOVA_TEST(smp_global_ec_on_other_cpu_wakes_root_through_semaphore)
     uint64_t us = 0;
     CHECK_EQ(nova_sc_ctrl(sc, &us), NOVA_SUCCESS);
 }
+
+/* TLB shootdowns while the other CPU keeps entering the kernel: a revoke
+ * that unmaps memory must not wait for a CPU that spins for the kernel
+ * lock with interrupts off (it would deadlock). */
+#include "self_delegate.h"
+
+#define BUSY_SEL   (SMP_SEL + 0x50)
+#define BUSY_EVT   (SMP_SEL + 0x60)
+#define ALIAS_PAGE 0x3800000ull
+static uint8_t busy_stack[8192] __attribute__((aligned(16)));
+static uint8_t busy_handler_stack[8192] __attribute__((aligned(16)));
+static volatile uint64_t busy_calls;
+static volatile int busy_stop;
+static volatile uint64_t shoot_page[512] __attribute__((aligned(4096)));
+
+void smp_busy(void);
+void smp_busy(void)
+{
+    while (!busy_stop) {
+        uint64_t crd = nova_crd_null();
+        nova_lookup(&crd);
+        busy_calls++;
+    }
+    nova_sm_ctrl(BUSY_SEL + 3, NOVA_FLAG_SM_CTRL_DN);   /* park for good */
+    for (;;)
+        __asm__ volatile("ud2");
+}
+
+#define BUSY_UTCB (UTCB_BASE + 0x10000)
+static void busy_startup(uint64_t pid)
+{
+    (void)pid;
+    struct nova_utcb *u = (struct nova_utcb *)BUSY_UTCB;
+    u->data.arch.mtd = NOVA_MTD_EIP | NOVA_MTD_ESP;
+    u->data.arch.rip = (uintptr_t)smp_busy;
+    u->data.arch.rsp = top(busy_stack, sizeof busy_stack);
+    nova_reply(top(busy_handler_stack, sizeof busy_handler_stack));
+}
+
+NOVA_TEST(smp_shootdowns_while_the_other_cpu_enters_the_kernel)
+{
+    unsigned cpu = other_cpu();
+    REQUIRE(cpu != ~0u);
+    REQUIRE_EQ(nova_create_sm(BUSY_SEL + 3, SEL_ROOT_PD, 0), NOVA_SUCCESS);
+    REQUIRE_EQ(nova_create_ec(BUSY_SEL, SEL_ROOT_PD, cpu, BUSY_UTCB, top(busy_handler_stack, sizeof busy_handler_stack),
+                              0, 0), NOVA_SUCCESS);
+    REQUIRE_EQ(nova_create_pt(BUSY_EVT + NOVA_EVT_STARTUP, SEL_ROOT_PD, BUSY_SEL, NOVA_MTD_EIP | NOVA_MTD_ESP,
+                              (uintptr_t)busy_startup), NOVA_SUCCESS);
+    REQUIRE_EQ(nova_create_ec(BUSY_SEL + 1, SEL_ROOT_PD, cpu, BUSY_UTCB + 0x1000, top(busy_stack, sizeof busy_stack),
+                              BUSY_EVT, NOVA_FLAG_CREATE_EC_G), NOVA_SUCCESS);
+    REQUIRE_EQ(nova_create_sc(BUSY_SEL + 2, SEL_ROOT_PD, BUSY_SEL + 1, nova_qpd(1000, 1)), NOVA_SUCCESS);
+    while (busy_calls < 100)
+        ;
+    uint64_t src = (uintptr_t)shoot_page >> 12;
+    for (unsigned i = 0; i < 300; i++) {
+        REQUIRE_EQ(delegate_to_self(nova_crd_mem(src, 0, 0x3), ALIAS_PAGE, false, nova_crd_mem(ALIAS_PAGE, 0, 0x7)),
+                   NOVA_SUCCESS);
+        REQUIRE_EQ(nova_revoke(nova_crd_mem(src, 0, 0x7), 0), NOVA_SUCCESS);   /* unmaps: a shootdown */
+    }
+    uint64_t before = busy_calls;
+    while (busy_calls == before)
+        ;
+    CHECK(busy_calls > before);   /* the other CPU kept going */
+    busy_stop = 1;
+}

@@ -30,6 +30,8 @@ struct percpu {
     const void *iomap_owner;     /* whose port bitmap the TSS holds */
     uint64_t iomap_generation;
     bool iomap_dirty;            /* the TSS bitmap allows some port */
+    uint64_t tlb_flushed;        /* last TLB shootdown generation flushed */
+    bool lock_waiting;           /* spinning for the kernel lock, interrupts off */
 };
 _Static_assert(__builtin_offsetof(struct percpu, kstack_top) == PERCPU_KSTACK_TOP, "entry.S");
 _Static_assert(__builtin_offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "entry.S");
