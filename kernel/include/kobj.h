@@ -13,6 +13,7 @@ struct kobj {
     enum kobj_type type;
     uint32_t refs;
     struct pd *owner;     /* pays for its memory; 0 for the kernel's own */
+    struct kobj *dead_next;   /* waiting to be destroyed (kobj.c) */
 };
 
 static inline struct kobj *kobj_get(struct kobj *obj)
@@ -22,7 +23,11 @@ static inline struct kobj *kobj_get(struct kobj *obj)
 }
 
 /* Drop a reference; the last one destroys the object and refunds its owner
- * (kobj.c). */
+ * (kobj.c). Inside kobj_hold()/kobj_release() destruction waits for the
+ * release: a revocation walking the mapping database must not have nodes
+ * freed under its feet by a PD that dies along the way. */
 void kobj_put(struct kobj *obj);
+void kobj_hold(void);
+void kobj_release(void);
 /* Free ECs that were destroyed while a CPU still ran them (schedule()). */
 void kobj_reap(void);

@@ -41,7 +41,7 @@ struct ec *ec_create(struct pd *pd, struct pd *owner, unsigned cpu, uint64_t utc
     }
     utcb->pinned = true;   /* the UTCB belongs to the EC for its lifetime */
     owner->kmem_used += PAGE_SIZE;
-    ec->obj = (struct kobj){ KOBJ_EC, 0, owner };
+    ec->obj = (struct kobj){ .type = KOBJ_EC, .owner = owner };
     ec->id = ++ec_count;
     ec->pd = pd;
     ec->cpu = cpu;

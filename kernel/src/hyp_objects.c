@@ -11,9 +11,9 @@ static struct sm gsi_sm[256];
 void hyp_objects_init(void)
 {
     for (unsigned c = 0; c < NOVUM_MAX_CPUS; c++)
-        idle_sc[c] = (struct sc){ .obj = { KOBJ_SC, 1, 0 }, .cpu = c };   /* never destroyed */
+        idle_sc[c] = (struct sc){ .obj = { .type = KOBJ_SC, .refs = 1 }, .cpu = c };   /* never destroyed */
     for (unsigned g = 0; g < platform.gsi_count; g++)
-        gsi_sm[g] = (struct sm){ .obj = { KOBJ_SM, 1, 0 } };
+        gsi_sm[g] = (struct sm){ .obj = { .type = KOBJ_SM, .refs = 1 } };
 }
 
 struct kobj *hyp_object(uint64_t sel, uint32_t *perms)

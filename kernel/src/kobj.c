@@ -117,10 +117,38 @@ static void destroy_pd(struct pd *pd)
     free_object(&pd->obj, pd, sizeof *pd);
 }
 
+static struct kobj *dead;   /* last reference gone, not yet destroyed */
+static unsigned held;
+
+static void destroy(struct kobj *obj);
+
+void kobj_hold(void) { held++; }
+
+void kobj_release(void)
+{
+    if (--held)
+        return;
+    held++;   /* what the destructions below drop waits in the same list */
+    while (dead) {
+        struct kobj *obj = dead;
+        dead = obj->dead_next;
+        destroy(obj);
+    }
+    held--;
+}
+
 void kobj_put(struct kobj *obj)
 {
     if (--obj->refs)
         return;
+    obj->dead_next = dead;
+    dead = obj;
+    kobj_hold();
+    kobj_release();
+}
+
+static void destroy(struct kobj *obj)
+{
     switch (obj->type) {
     case KOBJ_PT:
         destroy_pt((struct pt *)obj);

@@ -30,7 +30,7 @@ struct pd *pd_create(struct pd *owner, bool is_root)
     struct pd *pd = pd_alloc(owner, sizeof *pd);
     if (!pd)
         return 0;
-    pd->obj = (struct kobj){ KOBJ_PD, 0, owner };
+    pd->obj = (struct kobj){ .type = KOBJ_PD, .owner = owner };
     pd->is_root = is_root;
     pd->space[SPACE_MEM].levels = 4;   /* 36-bit page numbers */
     pd->space[SPACE_PIO].levels = 2;   /* 16-bit ports */

@@ -23,7 +23,7 @@ void sys_create_pt(struct sys_regs *r)
     }
     struct pt *pt = pd_alloc(owner, sizeof *pt);
     if (pt)
-        *pt = (struct pt){ .obj = { KOBJ_PT, 0, owner }, .ec = ec, .mtd = a.mtd, .ip = a.ip };
+        *pt = (struct pt){ .obj = { .type = KOBJ_PT, .owner = owner }, .ec = ec, .mtd = a.mtd, .ip = a.ip };
     if (!pt || !space_obj_insert(cur, a.sel_obj0, &pt->obj, NOVA_PERM_PT_CT | NOVA_PERM_PT_CALL)) {
         pd_free(owner, pt, sizeof *pt);
         hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */

@@ -11,6 +11,7 @@
 #include <arch/percpu.h>
 #include <hypercall_decode.h>
 #include "ec.h"
+#include "kobj.h"
 #include "mdb.h"
 #include "pd.h"
 #include "sc.h"
@@ -41,14 +42,17 @@ void sys_revoke(struct sys_regs *r)
     uint64_t end = base + (1ull << order) < limit ? base + (1ull << order) : limit;
     struct radix *space = cap_space_of(pd, type);
     unsigned budget = REVOKE_CHUNK;
-    for (uint64_t s = radix_next(space, base, end); s < end; s = radix_next(space, s + 1, end)) {
+    bool done = true;
+    kobj_hold();   /* objects losing their last capability die after the walk */
+    for (uint64_t s = radix_next(space, base, end); s < end && done; s = radix_next(space, s + 1, end)) {
         struct mdb_node *n = mdb_lookup(pd, type, s);
-        if (!n || (!(n->perms & mask) && n->perms))
-            continue;   /* nothing below it holds these permissions either */
-        if (!mdb_revoke(n, mask, self, &budget)) {
-            r->rip -= SYSCALL_INSN_LEN;   /* carry on after a preemption point */
-            schedule();
-        }
+        if (n && ((n->perms & mask) || !n->perms))   /* else nothing below it holds them either */
+            done = mdb_revoke(n, mask, self, &budget);
+    }
+    kobj_release();
+    if (!done) {
+        r->rip -= SYSCALL_INSN_LEN;   /* carry on after a preemption point */
+        schedule();
     }
     hc_return_status(r, NOVA_SUCCESS);
 }

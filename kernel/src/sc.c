@@ -39,7 +39,7 @@ struct sc *sc_create(struct pd *owner, struct ec *ec, unsigned prio, uint64_t qu
     struct sc *sc = pd_alloc(owner, sizeof *sc);
     if (!sc)
         return 0;
-    sc->obj = (struct kobj){ KOBJ_SC, 0, owner };
+    sc->obj = (struct kobj){ .type = KOBJ_SC, .owner = owner };
     sc->ec = ec;
     sc->cpu = ec->cpu;
     sc->prio = prio;

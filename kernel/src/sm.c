@@ -63,7 +63,7 @@ void sys_create_sm(struct sys_regs *r)
     }
     struct sm *sm = pd_alloc(owner, sizeof *sm);
     if (sm)
-        *sm = (struct sm){ .obj = { KOBJ_SM, 0, owner }, .count = a.cnt };
+        *sm = (struct sm){ .obj = { .type = KOBJ_SM, .owner = owner }, .count = a.cnt };
     if (!sm || !space_obj_insert(cur, a.sel_obj0, &sm->obj, NOVA_PERM_SM_UP | NOVA_PERM_SM_DN)) {
         pd_free(owner, sm, sizeof *sm);
         hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */

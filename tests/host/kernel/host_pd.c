@@ -42,7 +42,7 @@ void kobj_put(struct kobj *o)
 
 void host_pd_init(struct pd *pd)
 {
-    *pd = (struct pd){ .obj = { KOBJ_PD, 0, 0 } };
+    *pd = (struct pd){ .obj = { .type = KOBJ_PD } };
     pd->space[SPACE_MEM].levels = 4;
     pd->space[SPACE_PIO].levels = 2;
     pd->space[SPACE_OBJ].levels = 3;

@@ -10,7 +10,7 @@ UNIT_TEST(space_obj_insert_lookup_and_wrap)
 {
     struct pd pd;
     host_pd_init(&pd);
-    struct kobj a = { KOBJ_SM, 0, 0 };
+    struct kobj a = { .type = KOBJ_SM };
     EXPECT(space_obj_lookup(&pd, 5).obj == NULL);
     EXPECT(space_obj_insert(&pd, 5, &a, 0x3));
     EXPECT(!space_obj_insert(&pd, 5 + NOVA_SEL_COUNT, &a, 0x3));   /* the same slot */
