@@ -13,9 +13,9 @@
  *   untyped words and replies with the result, the typed items it received
  *   and, for XPD_SEND, typed items of its own.
  * Selectors: 0x18000-0x1ffff of the root object space. UTCBs: from
- * 0x0000400000000000 up, never reused. Addresses 0x00005xxxxxxxxxxx are
+ * 0x0000400000000000 up, never reused. Addresses from 0x0000500000000000 are
  * never mapped by the pager (probes and receive windows in children);
- * addresses 0x000048xxxxxxxxxx are receive windows of the root. */
+ * addresses from 0x0000480000000000 are receive windows of the root. */
 #pragma once
 #include "test.h"
 

@@ -25,13 +25,13 @@ static uint8_t df_stack[NOVUM_MAX_CPUS][4096] __attribute__((aligned(16)));
 
 struct idt_gate { uint16_t off0, sel; uint8_t ist, type; uint16_t off1; uint32_t off2, reserved; };
 static struct idt_gate idt[256];
-extern const uint64_t trap_stubs[256];
+extern const uint64_t trap_entries[256];
 extern char syscall_entry[];
 
 static void idt_init(void)
 {
     for (unsigned v = 0; v < 256; v++) {
-        uint64_t a = trap_stubs[v];
+        uint64_t a = trap_entries[v];
         /* int3 and into must be usable from user mode (#BP, #OF) */
         uint8_t dpl = (v == 3 || v == 4) ? 3 : 0;
         idt[v] = (struct idt_gate){ (uint16_t)a, SEL_KCODE, v == 8 ? 1 : 0, (uint8_t)(0x8e | dpl << 5),

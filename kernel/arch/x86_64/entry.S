@@ -65,11 +65,11 @@ syscall_entry:
     call    syscall_handler
     ud2
 
-/* Exception and interrupt stubs: make every vector look like one with an
+/* Exception and interrupt entries: make every vector look like one with an
  * error code, then share one path. */
-.macro STUB vec, has_err
+.macro TRAP_ENTRY vec, has_err
     .align 16
-stub_\vec:
+trap_\vec:
     .if \has_err == 0
     push    $0
     .endif
@@ -95,29 +95,29 @@ trap_common:
 
 /* vectors with an error code: 8, 10-14, 17, 21, 29, 30 */
 .altmacro
-.macro STUB_FOR vec
+.macro ENTRY_FOR vec
     .if vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21 || vec == 29 || vec == 30
-    STUB %vec, 1
+    TRAP_ENTRY %vec, 1
     .else
-    STUB %vec, 0
+    TRAP_ENTRY %vec, 0
     .endif
 .endm
-.macro STUB_REF vec
-    .quad stub_\vec
+.macro ENTRY_REF vec
+    .quad trap_\vec
 .endm
 .set vec, 0
 .rept 256
-    STUB_FOR %vec
+    ENTRY_FOR %vec
     .set vec, vec + 1
 .endr
 
     .section .rodata
     .align 8
-    .globl trap_stubs
-trap_stubs:
+    .globl trap_entries
+trap_entries:
 .set vec, 0
 .rept 256
-    STUB_REF %vec
+    ENTRY_REF %vec
     .set vec, vec + 1
 .endr
 .noaltmacro
