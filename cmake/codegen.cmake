@@ -13,6 +13,9 @@ set(NOVUM_GEN_ARGS --spec ${CMAKE_SOURCE_DIR}/spec --out ${NOVUM_GEN_DIR})
 if(NOVUM_EXT_DEBUG)
     list(APPEND NOVUM_GEN_ARGS --extension debug)
 endif()
+if(NOVUM_EXT_TLS)
+    list(APPEND NOVUM_GEN_ARGS --extension tls)
+endif()
 
 file(GLOB NOVUM_SPEC_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/spec/*.toml)
 file(GLOB NOVUM_GEN_TOOL CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tools/codegen/*.py

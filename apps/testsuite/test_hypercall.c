@@ -23,7 +23,7 @@ static struct raw raw_hypercall(uint64_t id, uint64_t rsi)
 
 NOVA_TEST(undefined_hypercall_answers_bad_hyp)
 {
-    /* 0xf is no spec hypercall; as the debug extension's number it takes a
+    /* 0xf is no spec hypercall; as the extensions' shared number it takes a
      * sub-operation in RSI, and an undefined one is an undefined hypercall */
     struct raw r = raw_hypercall(0xf, 0x5a5a5a5a);
     CHECK_EQ(r.rdi & 0xff, NOVA_BAD_HYP);

@@ -35,6 +35,7 @@ struct ec {
     struct nova_utcb *utcb;    /* kernel view of the UTCB */
     uint64_t utcb_va;
     uint64_t sel_evt;
+    uint64_t fs_base;          /* FS base (thread pointer) in user mode, see arch/fs_base.h */
     unsigned cpu;
     bool global;
     bool fpu_used;

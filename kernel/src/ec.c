@@ -4,6 +4,7 @@
 #include <arch/cpu.h>
 #include <arch/cpu_setup.h>
 #include <arch/fpu.h>
+#include <arch/fs_base.h>
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include <arch/percpu.h>
@@ -77,6 +78,7 @@ _Noreturn void ec_resume(struct ec *ec)
     struct percpu *cpu = this_cpu();
     cpu->current = ec;
     cpu->cur_regs = &ec->regs;
+    fs_base_switch_to(cpu, ec);
     tss_set_kernel_entry((uint64_t)(uintptr_t)(&ec->regs + 1));
     pt_activate(ec->pd->pml4);
     tss_load_iomap(&ec->pd->pio);

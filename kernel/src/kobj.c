@@ -6,6 +6,7 @@
  * from them in other PDs, go with it. */
 #include <arch/cpu_setup.h>
 #include <arch/fpu.h>
+#include <arch/fs_base.h>
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include <hypercall_decode.h>
@@ -63,6 +64,12 @@ static bool running_somewhere(const struct ec *ec)
     return false;
 }
 
+static void free_ec(struct ec *ec)
+{
+    fs_base_forget(ec);
+    free_object(&ec->obj, ec, sizeof *ec);
+}
+
 static void destroy_ec(struct ec *ec)
 {
     ec_stop(ec);
@@ -81,7 +88,7 @@ static void destroy_ec(struct ec *ec)
         zombies = ec;
         sched_kick(ec->cpu);
     } else {
-        free_object(&ec->obj, ec, sizeof *ec);
+        free_ec(ec);
     }
     kobj_put(&pd->obj);
 }
@@ -95,7 +102,7 @@ void kobj_reap(void)
             continue;
         }
         *z = ec->send_next;
-        free_object(&ec->obj, ec, sizeof *ec);
+        free_ec(ec);
     }
 }
 

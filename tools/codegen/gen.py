@@ -216,6 +216,28 @@ def norm_events(raw):
     return ev
 
 
+def check_shared_numbers(ext_hcs):
+    """Extension hypercalls may share a number (the 4-bit number space is
+    nearly full) when the sub-operation tells them apart: each has
+    operations, all select them with the same parameter, and no value is
+    claimed twice."""
+    by_number = {}
+    for h in ext_hcs:
+        by_number.setdefault(h["number"], []).append(h)
+    for n, hcs in by_number.items():
+        if len(hcs) == 1:
+            continue
+        names = ", ".join(h["name"] for h in hcs)
+        check(all(h["operations"] for h in hcs),
+              "hypercalls %s share number %#x but not all have sub-operations" % (names, n))
+        selectors = {(h["params"][0]["reg"], h["params"][0]["lo"], h["params"][0]["hi"]) for h in hcs}
+        check(len(selectors) == 1,
+              "hypercalls %s share number %#x but select sub-operations differently" % (names, n))
+        values = [op["value"] for h in hcs for op in h["operations"]]
+        check(len(set(values)) == len(values),
+              "hypercalls %s share number %#x and a sub-operation value" % (names, n))
+
+
 def load_spec(spec_dir):
     raw = load_raw(spec_dir)
     m = {}
@@ -235,9 +257,13 @@ def load_spec(spec_dir):
         hcs = [norm_hypercall(h, abi, status_by_name, e["name"]) for h in e.get("hypercall", [])]
         m["extensions"].append(dict(e, hypercalls=hcs))
     numbers = [h["number"] for h in m["hypercalls"]]
-    numbers += [h["number"] for e in m["extensions"] for h in e["hypercalls"]]
     check(len(set(numbers)) == len(numbers), "hypercall numbers are not unique")
-    check(all(0 <= n < 16 for n in numbers), "hypercall number outside 0..15")
+    ext_hcs = [h for e in m["extensions"] for h in e["hypercalls"]]
+    check(not {h["number"] for h in ext_hcs} & set(numbers),
+          "an extension uses the number of a spec hypercall")
+    check_shared_numbers(ext_hcs)
+    check(all(0 <= n < 16 for n in numbers + [h["number"] for h in ext_hcs]),
+          "hypercall number outside 0..15")
 
     m["capabilities"] = raw["objects"]["capability"]
     m["bitfields"] = [norm_bitfield(bf) for bf in raw["bitfields"]["bitfield"]]
@@ -455,10 +481,12 @@ def status_bits(mask, m):
 
 
 def gen_spec_h(env, m, extensions):
+    slot_names = {n: "/".join(h["name"] for h in hcs)
+                  for n, hcs in hypercalls_by_number(m, extensions).items()}
     return env.get_template("spec_h.j2").render(
         m=m, hypercalls=m["hypercalls"], exts=built_extensions(m, extensions),
         ext_hcs=[h for e in built_extensions(m, extensions) for h in e["hypercalls"]],
-        structs=list(m["structs"].values()))
+        slot_names=slot_names, structs=list(m["structs"].values()))
 
 
 def gen_hypercalls_h(env, m, extensions):
@@ -479,9 +507,18 @@ def gen_decode_h(env, m, extensions):
         calls=[kernel_model(h) for h in hcs], m=m)
 
 
+def hypercalls_by_number(m, extensions):
+    """Slot number -> the built-in hypercalls with that number (several only
+    for extensions that share a number)."""
+    by_number = {}
+    for h in select_hypercalls(m, extensions):
+        by_number.setdefault(h["number"], []).append(h)
+    return by_number
+
+
 def gen_table_c(env, m, extensions):
-    by_number = {h["number"]: h for h in select_hypercalls(m, extensions)}
-    slots = [(n, by_number.get(n)) for n in range(16)]
+    by_number = hypercalls_by_number(m, extensions)
+    slots = [(n, by_number.get(n, [])) for n in range(16)]
     return env.get_template("hypercall_table_c.j2").render(slots=slots)
 
 

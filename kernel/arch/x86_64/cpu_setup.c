@@ -1,7 +1,8 @@
 /* Processor setup for every CPU: GDT with a TSS, IDT, syscall MSRs, the FPU
- * and SSE for user code, and GS pointing at the CPU's struct percpu. */
+ * and SSE for user code, GS pointing at the CPU's struct percpu, FS base 0. */
 #include <arch/cpu.h>
 #include <arch/cpu_setup.h>
+#include <arch/fs_base.h>
 #include <arch/memlayout.h>
 #include "config.h"
 #include "console.h"
@@ -82,6 +83,7 @@ void cpu_setup(unsigned cpu, uint32_t apic_id)
     struct { uint16_t limit; uint64_t base; } __attribute__((packed)) d = { sizeof idt - 1, (uint64_t)(uintptr_t)idt };
     __asm__ volatile("lidt %0" : : "m"(d));
     wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)p);
+    fs_base_init();
     wrmsr(MSR_KERNEL_GS_BASE, 0);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
     wrmsr(MSR_STAR, ((uint64_t)(SEL_UDATA - 8 - 3) << 48) | ((uint64_t)SEL_KCODE << 32));

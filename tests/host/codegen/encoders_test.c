@@ -53,6 +53,9 @@ HANDLER(bad_hyp)
 #ifdef NOVA_EXT_DEBUG
 HANDLER(debug)
 #endif
+#ifdef NOVA_EXT_TLS
+HANDLER(tls)
+#endif
 
 static void check_encoders(void)
 {
@@ -297,15 +300,50 @@ static void check_decode(void)
     CHECK_EQ(hc_debug_console_write_decode(&r).len, 12);
     CHECK_EQ(NOVA_DEBUG_CONSOLE_WRITE_LEN_MAX, 4096);
 #endif
+#ifdef NOVA_EXT_TLS
+    CHECK_EQ(NOVA_HC_TLS, 0xf);
+    CHECK_EQ(NOVA_TLS_OP_SET, 0x10);
+    r.rdi = nova_hc_id(NOVA_HC_TLS, 0, 0);
+    r.rsi = NOVA_TLS_OP_SET;
+    r.rdx = 0x00007fffffffe000ull;
+    CHECK_EQ(hc_tls_decode(&r).op, 0x10);
+    CHECK_EQ(hc_tls_set_decode(&r).base, 0x00007fffffffe000ull);
+#endif
 }
+
+#if defined(NOVA_EXT_DEBUG) && defined(NOVA_EXT_TLS)
+/* Both extensions share number 0xf: the sub-operation picks the handler. */
+static void check_shared_slot(void)
+{
+    static const struct { uint64_t op; const char *want; } cases[] = {
+        { 0, "debug" }, { 1, "debug" }, { 2, "bad_hyp" }, { 0xf, "bad_hyp" },
+        { 0x10, "tls" }, { 0x11, "bad_hyp" }, { ~0ull, "bad_hyp" },
+    };
+    struct sys_regs r;
+    memset(&r, 0, sizeof r);
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ran = NULL;
+        r.rdi = nova_hc_id(0xf, 0, 0);
+        r.rsi = cases[i].op;
+        hypercall_table[hc_number(&r)](&r);
+        if (!ran || strcmp(ran, cases[i].want) != 0) {
+            printf("FAIL shared slot 0xf, sub-operation %#llx ran %s, want sys_%s\n",
+                   (unsigned long long)cases[i].op, ran ? ran : "nothing", cases[i].want);
+            failures++;
+        }
+    }
+}
+#endif
 
 static void check_dispatch(void)
 {
     static const char *const want[16] = {
         "call", "reply", "create_pd", "create_ec", "create_sc", "create_pt", "create_sm", "revoke",
         "lookup", "ec_ctrl", "sc_ctrl", "pt_ctrl", "sm_ctrl", "assign_pci", "assign_gsi",
-#ifdef NOVA_EXT_DEBUG
-        "debug",
+#if defined(NOVA_EXT_DEBUG)
+        "debug",   /* RSI 0 below: the debug extension's sub-operation 0 */
+#elif defined(NOVA_EXT_TLS)
+        "tls",     /* its handler alone answers every sub-operation */
 #else
         "bad_hyp",
 #endif
@@ -321,6 +359,9 @@ static void check_dispatch(void)
             failures++;
         }
     }
+#if defined(NOVA_EXT_DEBUG) && defined(NOVA_EXT_TLS)
+    check_shared_slot();
+#endif
     for (unsigned i = 0; i < NOVA_HC_TABLE_SIZE; i++)
         printf("TABLE %s %u %#x %#x\n", nova_hc_table[i].name, nova_hc_table[i].number,
                nova_hc_table[i].status_mask, nova_hc_table[i].spec_status_mask);

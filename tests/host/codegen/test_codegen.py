@@ -42,14 +42,19 @@ def read(path):
 
 
 class Generated(unittest.TestCase):
-    """Generates the plain and the extension tree once for all tests."""
+    """Generates one tree per extension combination once for all tests:
+    none, each extension alone, and all of them (sharing number 0xf)."""
 
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="novum-codegen-")
         cls.plain = os.path.join(cls.tmp, "plain")
+        cls.debug = os.path.join(cls.tmp, "debug")
+        cls.tls = os.path.join(cls.tmp, "tls")
         cls.ext = os.path.join(cls.tmp, "ext")
-        for out, exts in ((cls.plain, ()), (cls.ext, ("debug",))):
+        cls.trees = ((cls.plain, ()), (cls.debug, ("debug",)), (cls.tls, ("tls",)),
+                     (cls.ext, ("debug", "tls")))
+        for out, exts in cls.trees:
             res = run_gen(out, *exts)
             if res.returncode != 0:
                 raise RuntimeError("gen.py failed: " + res.stderr)
@@ -91,23 +96,42 @@ class Generated(unittest.TestCase):
 
     # ---- extension in and out ---------------------------------------------
 
+    def assert_extension_absent(self, tree, name):
+        self.assertNotIn("sys_%s" % name, read(self.path(tree, "kernel/hypercall_table.c")))
+        self.assertNotIn("nova_%s" % name, read(self.path(tree, "include/nova/hypercalls.h")))
+        self.assertNotIn("NOVA_HC_%s" % name.upper(), read(self.path(tree, "include/nova/spec.h")))
+        self.assertNotIn("sys_%s" % name, read(self.path(tree, "kernel/hypercall_decode.h")))
+
     def test_extension_absent_without_option(self):
-        table = read(self.path(self.plain, "kernel/hypercall_table.c"))
-        self.assertIn("[0xf] = sys_bad_hyp,", table)
-        self.assertNotIn("sys_debug", table)
-        self.assertNotIn("nova_debug", read(self.path(self.plain, "include/nova/hypercalls.h")))
-        self.assertNotIn("NOVA_HC_DEBUG", read(self.path(self.plain, "include/nova/spec.h")))
-        self.assertNotIn("sys_debug", read(self.path(self.plain, "kernel/hypercall_decode.h")))
+        self.assertIn("[0xf] = sys_bad_hyp,", read(self.path(self.plain, "kernel/hypercall_table.c")))
+        for tree, name in ((self.plain, "debug"), (self.plain, "tls"), (self.debug, "tls"),
+                           (self.tls, "debug")):
+            with self.subTest(tree=os.path.basename(tree), extension=name):
+                self.assert_extension_absent(tree, name)
 
     def test_extension_present_with_option(self):
-        table = read(self.path(self.ext, "kernel/hypercall_table.c"))
-        self.assertRegex(table, r"\[0xf\] = sys_debug,")
-        self.assertNotIn("sys_bad_hyp,", table)
+        for tree, name in ((self.debug, "debug"), (self.tls, "tls")):
+            with self.subTest(extension=name):
+                table = read(self.path(tree, "kernel/hypercall_table.c"))
+                self.assertIn("[0xf] = sys_%s, /* extension %s */" % (name, name), table)
+                self.assertNotIn("sys_bad_hyp,", table)
+                self.assertIn("void sys_%s(struct sys_regs *r);" % name,
+                              read(self.path(tree, "kernel/hypercall_decode.h")))
         stubs = read(self.path(self.ext, "include/nova/hypercalls.h"))
         self.assertIn("nova_debug_console_write(const void *buf, uint64_t len)", stubs)
         self.assertIn("nova_debug_exit(uint64_t code)", stubs)
-        self.assertIn("void sys_debug(struct sys_regs *r);",
-                      read(self.path(self.ext, "kernel/hypercall_decode.h")))
+        self.assertIn("enum nova_status nova_tls_set(uint64_t base)", stubs)
+
+    def test_extensions_share_number_0xf_by_sub_operation(self):
+        table = read(self.path(self.ext, "kernel/hypercall_table.c"))
+        self.assertIn("[0xf] = sys_shared_0xf, /* extensions debug, tls */", table)
+        self.assertRegex(table, r"case NOVA_DEBUG_OP_CONSOLE_WRITE:\n    case NOVA_DEBUG_OP_EXIT:\n"
+                                r"        sys_debug\(r\);")
+        self.assertRegex(table, r"case NOVA_TLS_OP_SET:\n        sys_tls\(r\);")
+        self.assertRegex(table, r"default:\n        sys_bad_hyp\(r\);")
+        spec_h = read(self.path(self.ext, "include/nova/spec.h"))
+        self.assertIn("#define NOVA_TLS_OP_SET 16u", spec_h)
+        self.assertIn('"debug/tls",', spec_h)
 
     def test_unknown_extension_is_an_error(self):
         res = run_gen(os.path.join(self.tmp, "bad"), "nosuch")
@@ -117,7 +141,7 @@ class Generated(unittest.TestCase):
     # ---- determinism and committed docs -----------------------------------
 
     def test_generation_is_deterministic(self):
-        for tree, exts in ((self.plain, ()), (self.ext, ("debug",))):
+        for tree, exts in self.trees:
             again = os.path.join(self.tmp, "again-" + "-".join(exts))
             res = run_gen(again, *exts)
             self.assertEqual(res.returncode, 0, res.stderr)
@@ -149,7 +173,7 @@ class Generated(unittest.TestCase):
         doc = read(self.path(self.plain, "docs/api.md"))
         for h in self.hypercalls:
             self.assertIn("### %s\n" % h["name"], doc)
-        for needle in ("## Interpretations", "## Extensions", "NOVUM_EXT_DEBUG", "PID",
+        for needle in ("## Interpretations", "## Extensions", "NOVUM_EXT_DEBUG", "NOVUM_EXT_TLS", "PID",
                        "selector 0", "parameter list", "null CRD", "wrap", "`call` permission"):
             self.assertIn(needle, doc)
 
@@ -168,7 +192,7 @@ class Generated(unittest.TestCase):
             f.write('#define NOVA_WANT_NAMES\n#include "nova/spec.h"\n#include "nova/hypercalls.h"\n'
                     '#include "nova/spec_tables.h"\n#include "hypercall_decode.h"\n'
                     'int headers_ok(void);\nint headers_ok(void) { return 0; }\n')
-        for tree in (self.plain, self.ext):
+        for tree, _ in self.trees:
             for opt in ("-O0", "-O2"):
                 with self.subTest(tree=os.path.basename(tree), opt=opt):
                     self.compile(tree, [src], ["-ffreestanding", "-pedantic", opt])
@@ -178,7 +202,7 @@ class Generated(unittest.TestCase):
     def test_encoders_program(self):
         """Builds encoders_test.c against each tree, runs it, checks layouts against the TOML."""
         structs = {s["name"]: s for s in load("utcb")["struct"] + load("hip")["struct"]}
-        for tree in (self.plain, self.ext):
+        for tree, _ in self.trees:
             with self.subTest(tree=os.path.basename(tree)):
                 exe = os.path.join(self.tmp, "encoders_test-" + os.path.basename(tree))
                 self.compile(tree, [os.path.join(HERE, "encoders_test.c"),
@@ -214,8 +238,9 @@ class SpecSanity(unittest.TestCase):
         hcs = load("hypercalls")["hypercall"]
         self.assertEqual(len(hcs), 15)
         numbers = [h["number"] for h in hcs]
-        numbers += [h["number"] for e in load("extensions")["extension"] for h in e["hypercall"]]
+        ext_numbers = {h["number"] for e in load("extensions")["extension"] for h in e["hypercall"]}
         self.assertEqual(len(numbers), len(set(numbers)), "hypercall numbers not unique")
+        self.assertEqual(ext_numbers & set(numbers), set(), "an extension takes a spec number")
         self.assertEqual(sorted(h["number"] for h in hcs), list(range(15)))
         self.assertEqual([h["name"] for h in sorted(hcs, key=lambda h: h["number"])],
                          ["call", "reply", "create_pd", "create_ec", "create_sc", "create_pt",
@@ -266,9 +291,26 @@ class SpecSanity(unittest.TestCase):
     def test_implementation_parameters_are_marked(self):
         for p in load("novum")["param"]:
             self.assertIs(p.get("implementation"), True, p["name"])
-        for e in load("extensions")["extension"]:
+        exts = load("extensions")["extension"]
+        self.assertEqual([e["name"] for e in exts], ["debug", "tls"])
+        for e in exts:
             self.assertIs(e.get("extension"), True)
-            self.assertEqual(e["cmake"], "NOVUM_EXT_DEBUG")
+            self.assertEqual(e["cmake"], "NOVUM_EXT_" + e["name"].upper())
+
+    def test_generator_rejects_a_sub_operation_claimed_twice(self):
+        tmp = tempfile.mkdtemp(prefix="novum-badspec-")
+        try:
+            bad = os.path.join(tmp, "spec")
+            shutil.copytree(SPEC, bad)
+            path = os.path.join(bad, "extensions.toml")
+            text = read(path).replace('name = "set"\nvalue = 0x10', 'name = "set"\nvalue = 1', 1)
+            self.assertNotEqual(text, read(path))
+            with open(path, "w") as f:
+                f.write(text)
+            with self.assertRaisesRegex(gen.SpecError, "share number 0xf and a sub-operation value"):
+                gen.load_spec(bad)
+        finally:
+            shutil.rmtree(tmp)
 
     def test_generator_rejects_overlapping_fields(self):
         tmp = tempfile.mkdtemp(prefix="novum-badspec-")

@@ -25,6 +25,8 @@ struct percpu {
     struct ec *current;
     struct sc *current_sc;
     struct ec *fpu_owner;
+    struct ec *fs_base_ec;       /* whose FS base was loaded last (arch/fs_base.h) */
+    uint64_t fs_base_written;    /* the value then written to MSR_FS_BASE */
     struct tss *tss;
     uint64_t tsc_at_dispatch;    /* for SC time accounting */
     const void *iomap_owner;     /* whose port bitmap the TSS holds */
