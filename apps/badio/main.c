@@ -1,11 +1,10 @@
 /* badio: a component that holds no I/O ports and writes to COM1 anyway.
  * The out faults (#GP); the root server reports the crash and the other
  * components keep running (projects/crashtest). */
-#include <nova/component.h>
+#include <stdint.h>
 
-int component_main(unsigned index)
+int main(void)
 {
-    (void)index;
     __asm__ volatile("outb %0, %1" : : "a"((uint8_t)'!'), "Nd"((uint16_t)0x3f8));
     return 0;   /* never reached */
 }

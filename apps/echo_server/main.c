@@ -3,12 +3,12 @@
  * the length n of a string the client put at the start of the region in
  * w0; the server reverses those n bytes in place and replies w0 = n, or
  * w0 = ECHO_ERROR if the message has no w0 or n exceeds the region.
- * system.toml: offers = ["echo"] (PID 0), uses = ["console"] (selector 0x40),
- * "ring" mapped writable at RING_ADDR.
+ * system.toml: offers = ["echo"] (PID 0), uses = ["console"], "ring" mapped
+ * writable at RING_ADDR.
  */
+#include <stdio.h>
 #include <nova/component.h>
 
-#define SEL_CONSOLE NOVA_COMPONENT_SEL_USE(0)
 #define RING_ADDR   UINT64_C(0x0000000020000000)
 #define RING_SIZE   8192u
 #define ECHO_ERROR  UINT64_MAX
@@ -31,10 +31,8 @@ static uint64_t echo_call(uint64_t pid, struct nova_utcb *u)
     return 1;
 }
 
-int component_main(unsigned index)
+int main(void)
 {
-    (void)index;
-    console_init(SEL_CONSOLE);
-    cprintf("echo_server: ready\n");
+    printf("echo_server: ready\n");
     component_serve(echo_call);
 }

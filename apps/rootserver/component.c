@@ -102,6 +102,16 @@ static uint64_t portal_selector(uint32_t p)
     return offer->sel_base + BLK_OFFERS + (p - offer->plan->portal_first);
 }
 
+/* The selector at which component i finds the "console" portal, 0 if it
+ * uses none (include/nova/component.h: R9 at start). */
+static uint64_t console_selector(const struct nvpl_component *p)
+{
+    for (uint32_t k = 0; k < p->use_count; k++)
+        if (!strcmp(nvpl_portals(plan)[nvpl_uses(plan)[p->use_first + k].portal].name, "console"))
+            return OWN_USES + k;
+    return 0;
+}
+
 void component_startup_reply(unsigned i, struct nova_utcb *u)
 {
     const struct component *c = &components[i];
@@ -127,8 +137,10 @@ void component_startup_reply(unsigned i, struct nova_utcb *u)
     a->rdi = i;
     a->rsi = COMPONENT_HEAP;
     a->rdx = p->heap_size;
+    a->r8 = nova_boot_hip->tsc_freq_khz;
+    a->r9 = console_selector(p);
     a->rax = a->rbx = a->rcx = a->rbp = 0;
-    a->r8 = a->r9 = a->r10 = a->r11 = a->r12 = a->r13 = a->r14 = a->r15 = 0;
+    a->r10 = a->r11 = a->r12 = a->r13 = a->r14 = a->r15 = 0;
 }
 
 /* --- demand paging -------------------------------------------------------- */

@@ -4,8 +4,9 @@
  * FIFOs, and serves the "console" portal: w0 = byte count n, the bytes
  * packed little-endian in w1, w2, ... (U = 1 + ceil(n / 8)); it writes them
  * by polling the line status register, "\n" as "\r\n", and replies U = 0.
- * Its own messages go straight to the port.
+ * Its own messages (stdout) go straight to the port.
  */
+#include <stdio.h>
 #include <nova/component.h>
 
 #define COM1        0x3f8u
@@ -87,11 +88,10 @@ static uint64_t console_call(uint64_t pid, struct nova_utcb *u)
     return 0;
 }
 
-int component_main(unsigned index)
+int main(void)
 {
-    (void)index;
     uart_init();
     console_set_sink(uart_write);
-    cprintf("uart: console driver ready\n");
+    printf("uart: console driver ready\n");
     component_serve(console_call);
 }

@@ -4,24 +4,25 @@
 #include <nova/component.h>
 #include "format.h"
 
-_Static_assert(NOVA_HC_REPLY == 1, "crt0_component.S issues reply as hypercall 1");
-
 struct nova_component_info nova_component;
 volatile int nova_component_exit_code;
 
-/* Serving state, shared with crt0_component.S. */
+/* Serving state, shared with portal_entry.S. */
 uintptr_t nova_component_serve_sp;
 static component_handler_fn serve_handler;
 
-_Noreturn void nova_component_start(uint64_t index, uint64_t heap_base, uint64_t heap_size);
 _Noreturn void nova_component_dispatch(uint64_t pid);
 
-_Noreturn void nova_component_start(uint64_t index, uint64_t heap_base, uint64_t heap_size)
+void nova_component_init(uint64_t index, uint64_t heap_base, uint64_t heap_size, uint64_t tsc_khz,
+                         uint64_t console_sel)
 {
     nova_component.index = (unsigned)index;
     nova_component.heap_base = (uintptr_t)heap_base;
     nova_component.heap_size = (size_t)heap_size;
-    nova_component_exit(component_main((unsigned)index));
+    nova_component.tsc_khz = tsc_khz;
+    nova_component.console_sel = console_sel;
+    if (console_sel)
+        console_init(console_sel);
 }
 
 static _Noreturn void wait_for_calls(void);
@@ -80,6 +81,11 @@ void console_init(uint64_t sel)
 void console_set_sink(console_sink_fn sink)
 {
     console_sink = sink;
+}
+
+bool console_connected(void)
+{
+    return console_sink || console_ready;
 }
 
 enum nova_status console_write(const char *s, size_t n)

@@ -151,22 +151,24 @@ class ValidSystem(ExampleTest):
     def test_decodes_to_expected_values(self):
         p = plan.decode(self.blob)
 
-        def comp(name, module, priority, quantum_us, cpu, heap, slices):
+        default_stack, default_heap = 0x10000, 0x100000
+
+        def comp(name, module, priority, quantum_us, cpu, heap, slices, stack=default_stack):
             rec = dict(name=name, module=module, priority=priority, quantum_us=quantum_us,
-                       cpu=cpu, stack_size=16384, heap_size=heap)
+                       cpu=cpu, stack_size=stack, heap_size=heap)
             for key, (first, count) in zip(("map", "io", "gsi", "pci", "portal", "use"),
                                            slices):
                 rec.update({key + "_first": first, key + "_count": count})
             return rec
 
         self.assertEqual(p["components"], [
-            comp("console", 2, 10, 5000, 0, 0,
-                 [(0, 0), (0, 1), (0, 1), (0, 1), (0, 1), (0, 0)]),
-            comp("hello", 3, 1, 10000, 0, 0,
+            comp("console", 2, 10, 5000, 0, default_heap,
+                 [(0, 0), (0, 1), (0, 1), (0, 1), (0, 1), (0, 0)], stack=16384),
+            comp("hello", 3, 1, 10000, 0, default_heap,
                  [(0, 0), (1, 0), (1, 0), (1, 0), (1, 0), (0, 1)]),
             comp("server", 4, 1, 10000, 1, 65536,
                  [(0, 1), (1, 0), (1, 0), (1, 0), (1, 2), (1, 1)]),
-            comp("client", 5, 20, 10000, 0, 0,
+            comp("client", 5, 20, 10000, 0, default_heap,
                  [(1, 2), (1, 0), (1, 0), (1, 0), (3, 0), (2, 2)]),
         ])
         self.assertEqual(p["regions"], [dict(name="ring", size=8192),
@@ -201,7 +203,10 @@ class ValidSystem(ExampleTest):
         r = self.compose(EXAMPLE, "--print-plan")
         self.assertEqual(r.returncode, 0)
         self.assertIn("component 0 console: program uart module 2, priority 10, "
-                      "quantum 5000 us, cpu 0, stack 0x4000, heap 0x0\n", r.stdout)
+                      "quantum 5000 us, cpu 0, stack 0x4000, heap 0x100000\n", r.stdout)
+        # the defaults: 64 KiB of stack, 1 MiB of heap (both paged on demand)
+        self.assertIn("component 1 hello: program hello module 3, priority 1, "
+                      "quantum 10000 us, cpu 0, stack 0x10000, heap 0x100000\n", r.stdout)
         self.assertIn("    io ports 0x03f8-0x03ff\n", r.stdout)
         self.assertIn("    maps ring (0x2000 bytes) at 0x10000000 rw\n", r.stdout)
         self.assertIn("    uses portal 1 echo (offered by server)\n", r.stdout)

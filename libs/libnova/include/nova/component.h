@@ -1,13 +1,15 @@
 /*
  * The component runtime: what a program started by the root server (from a
- * system.toml [[component]]) links against instead of libnova's root-task
- * entry (crt0.S, start.c, print.c).
+ * system.toml [[component]]) links against, besides musl and its
+ * system-call layer (libs/posix), instead of libnova's root-task entry.
  *
- * Start (crt0_component.S): the root server starts the component's main EC
+ * Start (libs/posix/crt0.S): the root server starts the component's main EC
  * with RIP = _start, RSP = top of its stack, RDI = component index, RSI =
- * heap base, RDX = heap size. _start records these in `nova_component` and
- * calls component_main(index); if that returns, nova_component_exit(its
- * value).
+ * heap base, RDX = heap size, R8 = TSC frequency in kHz, R9 = selector of
+ * the "console" portal if the component uses one (else 0). The start code
+ * records these in `nova_component` (console output goes to that portal
+ * from then on) and runs musl's start-up, which calls main(); exit() or
+ * main's return ends in nova_component_exit.
  *
  * Serving (servers only): for each portal the component offers, the root
  * server creates a portal bound to the main EC with IP = nova_portal_entry
@@ -16,7 +18,8 @@
  * replies with the untyped words the handler returned.
  *
  * Console: console_init(sel) names the "console" portal (selector
- * NOVA_COMPONENT_SEL_USE(k), k = the index of "console" in `uses`);
+ * NOVA_COMPONENT_SEL_USE(k), k = the index of "console" in `uses`; the
+ * start code calls it with R9's selector);
  * console_write and cprintf send text through it (protocol below). The
  * console driver itself routes them to its own port output with
  * console_set_sink.
@@ -26,6 +29,7 @@
  */
 #pragma once
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <nova/spec.h>
@@ -52,12 +56,15 @@ struct nova_component_info {
     unsigned index;        /* component index in the boot plan (RDI at start) */
     uintptr_t heap_base;   /* RSI at start; pages arrive zeroed on first touch */
     size_t heap_size;      /* RDX at start; 0 if system.toml gives no heap */
+    uint64_t tsc_khz;      /* R8 at start: the HIP's TSC frequency */
+    uint64_t console_sel;  /* R9 at start: the console portal, 0 if none */
 };
 extern struct nova_component_info nova_component;
 
-/* The component's entry, defined by each program. Its return value goes to
- * nova_component_exit. */
-int component_main(unsigned index);
+/* Record the start-up values and connect the console (the start code calls
+ * this before anything else). */
+void nova_component_init(uint64_t index, uint64_t heap_base, uint64_t heap_size, uint64_t tsc_khz,
+                         uint64_t console_sel);
 
 /* Stop for good: the main EC blocks forever (a down on a fresh semaphore at
  * NOVA_COMPONENT_SEL_EXIT_SM that nobody can up). The code is kept in
@@ -80,7 +87,7 @@ typedef uint64_t (*component_handler_fn)(uint64_t pid, struct nova_utcb *utcb);
 _Noreturn void component_serve(component_handler_fn handler);
 
 /* The ELF symbol the root server makes every offered portal's IP
- * (crt0_component.S). Not to be called. */
+ * (portal_entry.S). Not to be called. */
 void nova_portal_entry(void);
 
 /* --- console ------------------------------------------------------------------
@@ -95,6 +102,8 @@ typedef void (*console_sink_fn)(const char *s, size_t n);
 
 /* Send console output through the portal at selector `sel`. */
 void console_init(uint64_t sel);
+/* Whether output goes anywhere (a portal or a sink). */
+bool console_connected(void);
 /* Send console output to `sink` instead (the console driver's own output).
  * NULL goes back to the portal. */
 void console_set_sink(console_sink_fn sink);
