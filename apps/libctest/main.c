@@ -122,6 +122,11 @@ static void test_mmap(void)
     for (size_t i = 0; zero && i < len; i++)
         zero = q[i] == 0;
     check(zero, "mmap: reused pages read zero again");
+    memset(q, 0x55, len);
+    check(madvise(q, len, MADV_DONTNEED) == 0 && q[0] == 0 && q[len - 1] == 0,
+          "madvise(MADV_DONTNEED) leaves pages that read zero");
+    errno = 0;
+    check(munmap(q + 1, 4096) == -1 && errno == EINVAL, "munmap of an unaligned address answers EINVAL");
     munmap(q, len);
     errno = 0;
     check(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3, 0) == MAP_FAILED && errno == ENOSYS,

@@ -26,8 +26,12 @@ static uintptr_t heap_end;
 void posix_memory_init(uintptr_t heap_base, size_t heap_size)
 {
     size_t total = heap_size / PAGE;
-    size_t bitmap_pages = (total / 8 + PAGE - 1) / PAGE;
+    size_t bitmap_bytes = (total + WORD_BITS - 1) / WORD_BITS * sizeof(uint64_t);
+    size_t bitmap_pages = (bitmap_bytes + PAGE - 1) / PAGE;
     heap_end = heap_base + total * PAGE;
+    dirty_end = 0;
+    mapped = 0;
+    page_count = 0;
     if (total <= bitmap_pages)
         return;
     mapped = (uint64_t *)heap_base;
@@ -86,16 +90,16 @@ long sys_mmap(long addr, long len, long prot, long flags, long fd, long offset)
     return (long)(pages_base + first * PAGE);
 }
 
-/* Pages [*first, *first + *n) for the range, or an error for one outside
- * the mappable pages or not page-aligned. */
-static long page_range(long addr, long len, size_t *first, size_t *n)
+/* Pages [*first, *first + *n) for the range: EINVAL if it is not
+ * page-aligned or empty, `outside` if it leaves the mappable pages. */
+static long page_range(long addr, long len, long outside, size_t *first, size_t *n)
 {
     uintptr_t a = (uintptr_t)addr;
     if ((a & (PAGE - 1)) || len <= 0)
         return -EINVAL;
     size_t count = ((size_t)len + PAGE - 1) / PAGE;
     if (a < pages_base || (a - pages_base) / PAGE >= page_count || count > page_count - (a - pages_base) / PAGE)
-        return -EINVAL;
+        return outside;
     *first = (a - pages_base) / PAGE;
     *n = count;
     return 0;
@@ -104,7 +108,7 @@ static long page_range(long addr, long len, size_t *first, size_t *n)
 long sys_munmap(long addr, long len)
 {
     size_t first, n;
-    long err = page_range(addr, len, &first, &n);
+    long err = page_range(addr, len, -EINVAL, &first, &n);
     if (err)
         return err;
     set_mapped(first, n, false);
@@ -114,9 +118,9 @@ long sys_munmap(long addr, long len)
 long sys_madvise(long addr, long len, long advice)
 {
     size_t first, n;
-    long err = page_range(addr, len, &first, &n);
+    long err = page_range(addr, len, -ENOMEM, &first, &n);
     if (err)
-        return err == -EINVAL && !((uintptr_t)addr & (PAGE - 1)) && len > 0 ? -ENOMEM : err;
+        return err;
     if (advice == MADV_DONTNEED)   /* the pages must read zero afterwards */
         for (size_t p = first; p < first + n; p++)
             if (is_mapped(p))
