@@ -25,8 +25,8 @@ function(novum_component_app name)
     target_compile_options(${name} PRIVATE ${NOVUM_MUSL_CFLAGS})
     target_link_libraries(${name} PRIVATE nova_headers
         -Wl,--whole-archive posix_start nova_component_rt -Wl,--no-whole-archive
-        -Wl,--start-group posix nova_musl ${NOVUM_MUSL_LIBC} ${NOVUM_LIBGCC} -Wl,--end-group)
-    add_dependencies(${name} musl posix_start posix nova_component_rt nova_musl)
+        -Wl,--start-group posix ${NOVUM_MUSL_LIBC} ${NOVUM_LIBGCC} -Wl,--end-group)
+    add_dependencies(${name} musl posix_start posix nova_component_rt)
     set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS ${NOVUM_MUSL_LIBC})
     novum_link_user(${name})
 endfunction()

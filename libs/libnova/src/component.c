@@ -2,7 +2,6 @@
  * console client (include/nova/component.h). */
 #include <stdbool.h>
 #include <nova/component.h>
-#include "format.h"
 
 struct nova_component_info nova_component;
 volatile int nova_component_exit_code;
@@ -20,7 +19,6 @@ void nova_component_init(uint64_t index, uint64_t heap_base, uint64_t heap_size,
     nova_component.heap_base = (uintptr_t)heap_base;
     nova_component.heap_size = (size_t)heap_size;
     nova_component.tsc_khz = tsc_khz;
-    nova_component.console_sel = console_sel;
     if (console_sel)
         console_init(console_sel);
 }
@@ -114,16 +112,4 @@ enum nova_status console_write(const char *s, size_t n)
         n -= chunk;
     }
     return st;
-}
-
-static void write_line(const char *s, size_t n) { console_write(s, n); }
-
-void vcprintf(const char *fmt, va_list ap) { format_lines(write_line, fmt, ap); }
-
-void cprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vcprintf(fmt, ap);
-    va_end(ap);
 }

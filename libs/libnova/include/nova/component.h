@@ -20,15 +20,14 @@
  * Console: console_init(sel) names the "console" portal (selector
  * NOVA_COMPONENT_SEL_USE(k), k = the index of "console" in `uses`; the
  * start code calls it with R9's selector);
- * console_write and cprintf send text through it (protocol below). The
- * console driver itself routes them to its own port output with
- * console_set_sink.
+ * console_write sends text through it (protocol below), and so does
+ * musl's stdout through libs/posix. The console driver itself routes it to
+ * its own port output with console_set_sink.
  *
  * Everything here runs on the main EC and uses its UTCB: an EC a component
  * creates for itself has a UTCB of its own and must not call these.
  */
 #pragma once
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,12 +56,12 @@ struct nova_component_info {
     uintptr_t heap_base;   /* RSI at start; pages arrive zeroed on first touch */
     size_t heap_size;      /* RDX at start; 0 if system.toml gives no heap */
     uint64_t tsc_khz;      /* R8 at start: the HIP's TSC frequency */
-    uint64_t console_sel;  /* R9 at start: the console portal, 0 if none */
 };
 extern struct nova_component_info nova_component;
 
-/* Record the start-up values and connect the console (the start code calls
- * this before anything else). */
+/* Record the start-up values and connect the console to the portal at
+ * console_sel (R9 at start, 0 if none); the start code calls this before
+ * anything else. */
 void nova_component_init(uint64_t index, uint64_t heap_base, uint64_t heap_size, uint64_t tsc_khz,
                          uint64_t console_sel);
 
@@ -111,7 +110,3 @@ void console_set_sink(console_sink_fn sink);
  * dropped if neither console_init nor console_set_sink was called. Returns
  * the status of the last portal call (NOVA_SUCCESS for a sink or nothing). */
 enum nova_status console_write(const char *s, size_t n);
-/* printf-style output (libs/freestanding/format.h: %s %c %d %i %u %x %p %%,
- * l/ll/z, width, 0 padding), sent one line per console_write. */
-void cprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void vcprintf(const char *fmt, va_list ap);
