@@ -142,7 +142,8 @@ def norm_bitfield(bf):
         check(0 <= f["lo"] <= f["hi"] < bf["width"],
               "%s.%s: bits outside the width" % (bf["name"], f["name"]))
         fields.append(dict(f, reserved=f.get("reserved", False), values=f.get("value", []),
-                           mask=field_mask(f["lo"], f["hi"]), width=f["hi"] - f["lo"] + 1))
+                           mask=field_mask(f["lo"], f["hi"]), width=f["hi"] - f["lo"] + 1,
+                           max=(1 << (f["hi"] - f["lo"] + 1)) - 1))
     fields.sort(key=lambda f: f["lo"])
     check(len({f["name"] for f in fields}) == len(fields), "%s: duplicate field" % bf["name"])
     covered = 0
@@ -216,6 +217,21 @@ def norm_events(raw):
     return ev
 
 
+def norm_capabilities(caps, crd):
+    """Adds each type's full permission mask (`all_perms`, 0 without
+    permissions); every permission bit must fit the CRD's mask field."""
+    mask_field = next(f for f in crd["fields"] if f["name"] == "mask")
+    out = []
+    for c in caps:
+        perms = c.get("perms", [])
+        bits = [p["bit"] for p in perms]
+        check(len(set(bits)) == len(bits), "capability %s: duplicate permission bits" % c["name"])
+        check(all(0 <= b < mask_field["width"] for b in bits),
+              "capability %s: a permission bit outside the CRD mask field" % c["name"])
+        out.append(dict(c, all_perms=sum(1 << b for b in bits)))
+    return out
+
+
 def check_shared_numbers(ext_hcs):
     """Extension hypercalls may share a number (the 4-bit number space is
     nearly full) when the sub-operation tells them apart: each has
@@ -265,10 +281,10 @@ def load_spec(spec_dir):
     check(all(0 <= n < 16 for n in numbers + [h["number"] for h in ext_hcs]),
           "hypercall number outside 0..15")
 
-    m["capabilities"] = raw["objects"]["capability"]
     m["bitfields"] = [norm_bitfield(bf) for bf in raw["bitfields"]["bitfield"]]
     bf_names = {bf["name"] for bf in m["bitfields"]}
     m["bitfield_by_name"] = {bf["name"]: bf for bf in m["bitfields"]}
+    m["capabilities"] = norm_capabilities(raw["objects"]["capability"], m["bitfield_by_name"]["crd"])
     for h in m["hypercalls"]:
         for p in h["params"] + h["rets"]:
             check(p.get("bitfield", "crd") in bf_names, "%s.%s: unknown bit field"

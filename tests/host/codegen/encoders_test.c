@@ -169,6 +169,17 @@ static void check_constants(void)
     CHECK_EQ(NOVA_PERM_PT_CALL, 0x2);
     CHECK_EQ(NOVA_PERM_SM_UP, 0x1);
     CHECK_EQ(NOVA_PERM_SM_DN, 0x2);
+    CHECK_EQ(NOVA_PERM_MEM_ALL, 0x7);                       /* every bit 4.1 gives the type */
+    CHECK_EQ(NOVA_PERM_PIO_ALL, 0x1);
+    CHECK_EQ(NOVA_PERM_PD_ALL, 0x1f);
+    CHECK_EQ(NOVA_PERM_EC_ALL, 0xd);                        /* bit 1 is unused */
+    CHECK_EQ(NOVA_PERM_SC_ALL, 0x1);
+    CHECK_EQ(NOVA_PERM_PT_ALL, 0x3);
+    CHECK_EQ(NOVA_PERM_SM_ALL, 0x3);
+    CHECK_EQ(NOVA_CRD_MASK_MAX, 0x1f);                      /* field maxima: all ones of the width */
+    CHECK_EQ(NOVA_QPD_PRIORITY_MAX, 0xff);
+    CHECK_EQ(NOVA_UTCB_ITEMS_U_MAX, 0xffff);
+    CHECK_EQ(NOVA_CRD_BASE_MAX, (UINT64_C(1) << 52) - 1);
 
     CHECK_EQ(NOVA_EXC_DE, 0x0);
     CHECK_EQ(NOVA_EXC_BP, 0x3);

@@ -326,6 +326,21 @@ class SpecSanity(unittest.TestCase):
         finally:
             shutil.rmtree(tmp)
 
+    def test_generator_rejects_a_permission_outside_the_crd_mask(self):
+        tmp = tempfile.mkdtemp(prefix="novum-badspec-")
+        try:
+            bad = os.path.join(tmp, "spec")
+            shutil.copytree(SPEC, bad)
+            path = os.path.join(bad, "objects.toml")
+            text = read(path).replace('{ name = "sm", bit = 4,', '{ name = "sm", bit = 5,', 1)
+            self.assertNotEqual(text, read(path))
+            with open(path, "w") as f:
+                f.write(text)
+            with self.assertRaisesRegex(gen.SpecError, "outside the CRD mask field"):
+                gen.load_spec(bad)
+        finally:
+            shutil.rmtree(tmp)
+
 
 if __name__ == "__main__":
     unittest.main()
