@@ -208,7 +208,7 @@ static void check_constants(void)
     CHECK_EQ(NOVA_SEL_COUNT, 1u << 20);
     CHECK_EQ(NOVA_API_VERSION, 1);
     CHECK_EQ(NOVA_UTCB_SIZES, 1u << 12);
-    CHECK_EQ(NOVA_PAGE_SIZES, (1u << 12) | (1u << 21));
+    CHECK_EQ(NOVA_PAGE_SIZES, 1u << 12);                     /* 4 KiB pages only */
     CHECK_EQ(NOVA_UTCB_SIZE, 4096);
     CHECK_EQ(NOVA_UTCB_DATA_WORDS, 508);                    /* (4096 - 32) / 8 */
     CHECK_EQ(NOVA_UTCB_TYPED_ITEM_WORD(0), 507);
