@@ -110,7 +110,7 @@ void sys_create_pd(struct sys_regs *r)
     }
     struct pd *pd = pd_create(owner, false);
     if (!pd || !delegate_initial(cur, pd, a.crd) ||
-        !space_obj_insert(cur, a.sel_obj0, &pd->obj, 0x1f)) {
+        !space_obj_insert(cur, a.sel_obj0, &pd->obj, NOVA_PERM_PD_ALL)) {
         if (pd) {
             mdb_clear_space(pd, SPACE_OBJ);
             pt_destroy_user(pd->pml4);

@@ -57,10 +57,9 @@ static bool load_segments(struct pd *pd, const struct elf_image *img)
 
 static bool populate_object_space(struct pd *pd, struct ec *ec, struct sc *sc)
 {
-    return space_obj_insert(pd, NOVA_EXC_SELECTORS + 0, &pd->obj, 0x1f) &&
-           space_obj_insert(pd, NOVA_EXC_SELECTORS + 1, &ec->obj,
-                            NOVA_PERM_EC_CT | NOVA_PERM_EC_SC | NOVA_PERM_EC_PT) &&
-           space_obj_insert(pd, NOVA_EXC_SELECTORS + 2, &sc->obj, NOVA_PERM_SC_CT);
+    return space_obj_insert(pd, NOVA_EXC_SELECTORS + 0, &pd->obj, NOVA_PERM_PD_ALL) &&
+           space_obj_insert(pd, NOVA_EXC_SELECTORS + 1, &ec->obj, NOVA_PERM_EC_ALL) &&
+           space_obj_insert(pd, NOVA_EXC_SELECTORS + 2, &sc->obj, NOVA_PERM_SC_ALL);
 }
 
 bool root_task_create(const struct boot_module *m, unsigned boot_cpu)
