@@ -57,4 +57,3 @@ bool component_page(unsigned index, uint64_t addr, uint64_t *pa, unsigned *perms
 /* --- the pager and crash reporter (faults.c) ----------------------------- */
 bool faults_init(void);
 uint64_t faults_portal_block(unsigned index);   /* creates 32 event portals */
-uint64_t elf_symbol(const uint8_t *elf, uint64_t size, const char *name);
