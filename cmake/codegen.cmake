@@ -27,6 +27,7 @@ set(NOVUM_GEN_OUTPUTS
     ${NOVUM_GEN_DIR}/include/nova/spec_tables.h
     ${NOVUM_GEN_DIR}/kernel/hypercall_decode.h
     ${NOVUM_GEN_DIR}/kernel/hypercall_table.c
+    ${NOVUM_GEN_DIR}/kernel/spec_objects.h
     ${NOVUM_GEN_DIR}/docs/api.md)
 
 add_custom_command(OUTPUT ${NOVUM_GEN_OUTPUTS}

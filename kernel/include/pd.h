@@ -10,7 +10,7 @@
 
 struct pd {
     struct kobj obj;
-    struct radix space[4];   /* indexed by CRD type: 1 memory, 2 port I/O, 3 objects */
+    struct radix space[CAP_SPACE_SLOTS];   /* indexed by enum cap_space */
     struct space_pio pio;
     uint64_t pml4;        /* memory space: the page table, physical */
     bool is_root;         /* may use the H bit (spec 6.1.1) */

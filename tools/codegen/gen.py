@@ -11,6 +11,7 @@ interface. This script reads them, checks them for consistency and writes
   OUTDIR/include/nova/spec_tables.h  hypercall table for on-target tests
   OUTDIR/kernel/hypercall_decode.h   kernel-side argument decoding
   OUTDIR/kernel/hypercall_table.c    hypercall dispatch table
+  OUTDIR/kernel/spec_objects.h       kernel object types and capability spaces
   OUTDIR/docs/api.md                 API reference
 
 Output depends only on the input files and the options; there are no
@@ -523,6 +524,14 @@ def gen_decode_h(env, m, extensions):
         calls=[kernel_model(h) for h in hcs], m=m)
 
 
+def gen_objects_h(env, m):
+    crd_type = next(f for f in m["bitfield_by_name"]["crd"]["fields"] if f["name"] == "type")
+    return env.get_template("spec_objects_h.j2").render(
+        obj_types=[c for c in m["capabilities"] if c.get("crd_type") == "obj"],
+        spaces=[v for v in crd_type["values"] if v["name"] != "null"],
+        space_slots=2 ** crd_type["width"])
+
+
 def hypercalls_by_number(m, extensions):
     """Slot number -> the built-in hypercalls with that number (several only
     for extensions that share a number)."""
@@ -599,6 +608,7 @@ def generate(spec_dir, extensions=()):
         "include/nova/spec_tables.h": gen_spec_tables_h(env, m, extensions),
         "kernel/hypercall_decode.h": gen_decode_h(env, m, extensions),
         "kernel/hypercall_table.c": gen_table_c(env, m, extensions),
+        "kernel/spec_objects.h": gen_objects_h(env, m),
         "docs/api.md": gen_api_md(env, m),
     }
 

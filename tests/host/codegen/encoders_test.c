@@ -12,6 +12,7 @@
 #include "nova/hypercalls.h"
 #include "nova/spec_tables.h"
 #include "hypercall_decode.h"
+#include "spec_objects.h"
 
 static int failures;
 
@@ -219,6 +220,21 @@ static void check_constants(void)
     CHECK_EQ(strcmp(nova_exception_name[0x1e], "STARTUP"), 0);
     CHECK_EQ(strcmp(nova_exception_name[0x2], "reserved"), 0);
     CHECK_EQ(strcmp(nova_hypercall_name[NOVA_HC_ASSIGN_GSI], "assign_gsi"), 0);
+}
+
+/* Kernel object types: the five object capabilities of 4.1.4, from 1; spaces
+ * numbered as the CRD types of 4.3. */
+static void check_kernel_objects(void)
+{
+    CHECK_EQ(KOBJ_PD, 1);
+    CHECK_EQ(KOBJ_EC, 2);
+    CHECK_EQ(KOBJ_SC, 3);
+    CHECK_EQ(KOBJ_PT, 4);
+    CHECK_EQ(KOBJ_SM, 5);
+    CHECK_EQ(SPACE_MEM, 1);
+    CHECK_EQ(SPACE_PIO, 2);
+    CHECK_EQ(SPACE_OBJ, 3);
+    CHECK_EQ(CAP_SPACE_SLOTS, 4);
 }
 
 static void check_hip(void)
@@ -433,6 +449,7 @@ int main(void)
 {
     check_encoders();
     check_constants();
+    check_kernel_objects();
     check_hip();
     check_decode();
     check_dispatch();

@@ -160,7 +160,7 @@ class Generated(unittest.TestCase):
                        for d, _, files in os.walk(self.plain) for f in files)
         self.assertEqual(names, ["docs/api.md", "include/nova/hypercalls.h", "include/nova/spec.h",
                                  "include/nova/spec_tables.h", "kernel/hypercall_decode.h",
-                                 "kernel/hypercall_table.c"])
+                                 "kernel/hypercall_table.c", "kernel/spec_objects.h"])
 
     def test_committed_api_md_is_current(self):
         committed = os.path.join(ROOT, "docs", "api.md")
@@ -191,6 +191,7 @@ class Generated(unittest.TestCase):
         with open(src, "w") as f:
             f.write('#define NOVA_WANT_NAMES\n#include "nova/spec.h"\n#include "nova/hypercalls.h"\n'
                     '#include "nova/spec_tables.h"\n#include "hypercall_decode.h"\n'
+                    '#include "spec_objects.h"\n'
                     'int headers_ok(void);\nint headers_ok(void) { return 0; }\n')
         for tree, _ in self.trees:
             for opt in ("-O0", "-O2"):

@@ -50,6 +50,6 @@ void host_pd_init(struct pd *pd)
 
 void host_pd_fini(struct pd *pd)
 {
-    for (unsigned s = 1; s < 4; s++)
+    for (unsigned s = SPACE_MEM; s <= SPACE_OBJ; s++)
         mdb_clear_space(pd, s);
 }
