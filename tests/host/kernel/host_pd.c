@@ -43,9 +43,9 @@ void kobj_put(struct kobj *o)
 void host_pd_init(struct pd *pd)
 {
     *pd = (struct pd){ .obj = { .type = KOBJ_PD } };
-    pd->space[SPACE_MEM].levels = 4;
-    pd->space[SPACE_PIO].levels = 2;
-    pd->space[SPACE_OBJ].levels = 3;
+    pd->space[SPACE_MEM].levels = radix_levels_for(1ull << 35);   /* pages of a 47-bit user space */
+    pd->space[SPACE_PIO].levels = radix_levels_for(PIO_PORTS);
+    pd->space[SPACE_OBJ].levels = radix_levels_for(NOVA_SEL_COUNT);
 }
 
 void host_pd_fini(struct pd *pd)

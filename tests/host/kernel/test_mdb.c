@@ -6,6 +6,15 @@
 #include "space_obj.h"
 #include "unit.h"
 
+UNIT_TEST(radix_levels_cover_the_key_count)
+{
+    EXPECT(radix_levels_for(0) == 1 && radix_levels_for(512) == 1);
+    EXPECT(radix_levels_for(513) == 2 && radix_levels_for(1u << 16) == 2);   /* ports */
+    EXPECT(radix_levels_for(NOVA_SEL_COUNT) == 3);                           /* 2^20 selectors */
+    EXPECT(radix_levels_for(1ull << 35) == 4);                               /* 47-bit user pages */
+    EXPECT(radix_levels_for(UINT64_MAX) == 8);                               /* 72 bits cover 64 */
+}
+
 UNIT_TEST(space_obj_insert_lookup_and_wrap)
 {
     struct pd pd;
