@@ -4,6 +4,7 @@
  * and SC at selectors EXC+0, EXC+1 and EXC+2. */
 #include <arch/memlayout.h>
 #include <arch/paging.h>
+#include <hypercall_decode.h>
 #include "console.h"
 #include "ec.h"
 #include "elf_check.h"
@@ -83,7 +84,7 @@ bool root_task_create(const struct boot_module *m, unsigned boot_cpu)
     kobj_get(&ec->obj);   /* the root SC's EC */
     ec->started = true;   /* the root EC starts at its entry, without STARTUP */
     ec->regs.rip = img.entry;
-    ec->regs.rdi = boot_cpu;
+    hc_root_entry(&ec->regs, boot_cpu, USER_HIP_ADDR);
     sched_enqueue(sc);
     return true;
 }

@@ -470,10 +470,7 @@ def kernel_model(hc):
     if hc["rets"]:
         rets = {"args": ", ".join("uint64_t " + r["name"] for r in hc["rets"]),
                 "lines": [ln for r in hc["rets"] for ln in kernel_return_lines(r)]}
-    entry = None
-    if hc["entry"]:
-        entry = {"args": ", ".join("uint64_t " + e["name"] for e in hc["entry"]),
-                 "lines": ["r->%s = %s;" % (e["reg"], e["name"]) for e in hc["entry"]]}
+    entry = entry_setter(hc["entry"]) if hc["entry"] else None
     return {"hc": hc, "decoders": [d for d in decs if d], "rets": rets, "entry": entry}
 
 
@@ -518,10 +515,16 @@ def gen_spec_tables_h(env, m, extensions):
     return env.get_template("spec_tables_h.j2").render(rows=rows)
 
 
+def entry_setter(entries):
+    """Arguments and register assignments of an entry-state setter."""
+    return {"args": ", ".join("uint64_t " + e["name"] for e in entries),
+            "lines": ["r->%s = %s;" % (e["reg"], e["name"]) for e in entries]}
+
+
 def gen_decode_h(env, m, extensions):
     hcs = select_hypercalls(m, extensions)
     return env.get_template("hypercall_decode_h.j2").render(
-        calls=[kernel_model(h) for h in hcs], m=m)
+        calls=[kernel_model(h) for h in hcs], m=m, root_entry=entry_setter(m["abi"]["root_entry"]))
 
 
 def gen_objects_h(env, m):

@@ -317,6 +317,9 @@ static void check_decode(void)
     CHECK_EQ(r.rdx, 0x4041);
     hc_reply_entry(&r, 0x77);
     CHECK_EQ(r.rdi, 0x77);
+    hc_root_entry(&r, 1, 0x7fffffffe000);   /* RDI = boot CPU, RSP = HIP (8.1) */
+    CHECK_EQ(r.rdi, 1);
+    CHECK_EQ(r.rsp, 0x7fffffffe000);
 #ifdef NOVA_EXT_DEBUG
     r.rdi = nova_hc_id(NOVA_HC_DEBUG, 0, 0);
     r.rsi = NOVA_DEBUG_OP_CONSOLE_WRITE;
