@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include "host_pd.h"
 
-unsigned hw_granted, hw_removed, kobj_puts;
+unsigned hw_granted, hw_reduced, hw_removed;
 
 void *pd_alloc(struct pd *owner, size_t size)
 {
@@ -28,16 +28,15 @@ bool cap_hw_grant(struct mdb_node *n)
     hw_granted++;
     return true;
 }
-void cap_hw_reduce(struct mdb_node *n, uint32_t old) { (void)n, (void)old; }
+void cap_hw_reduce(struct mdb_node *n, uint32_t old)
+{
+    (void)n, (void)old;
+    hw_reduced++;
+}
 void cap_hw_remove(struct mdb_node *n)
 {
     (void)n;
     hw_removed++;
-}
-void kobj_put(struct kobj *o)
-{
-    o->refs--;
-    kobj_puts++;
 }
 
 void host_pd_init(struct pd *pd)
