@@ -298,6 +298,12 @@ class SpecSanity(unittest.TestCase):
             self.assertIs(e.get("extension"), True)
             self.assertEqual(e["cmake"], "NOVUM_EXT_" + e["name"].upper())
 
+    def test_interpretations_quote_the_parameters_they_name(self):
+        novum = load("novum")
+        chunk = next(p["value"] for p in novum["param"] if p["name"] == "REVOKE_CHUNK")
+        text = next(i["text"] for i in novum["interpretation"] if i["topic"] == "Revocation latency")
+        self.assertIn("at most %d capabilities" % chunk, text)
+
     def test_generator_rejects_a_sub_operation_claimed_twice(self):
         tmp = tempfile.mkdtemp(prefix="novum-badspec-")
         try:
