@@ -28,11 +28,8 @@ NOVA_TEST(hip_descriptor_arrays_are_consistent)
 
 NOVA_TEST(hip_boot_cpu_is_enabled)
 {
-    const struct nova_hip *hip = nova_boot_hip;
-    unsigned ncpu = (hip->mem_offs - hip->cpu_offs) / hip->cpu_size;
-    REQUIRE(nova_boot_cpu < ncpu);
-    const struct nova_hip_cpu *c = (const void *)(hip_bytes() + hip->cpu_offs + nova_boot_cpu * hip->cpu_size);
-    CHECK(c->flags & NOVA_HIP_CPU_FLAGS_ENABLED);
+    REQUIRE(nova_boot_cpu < nova_hip_cpu_count(nova_boot_hip));
+    CHECK(nova_hip_cpu_desc(nova_boot_hip, nova_boot_cpu)->flags & NOVA_HIP_CPU_FLAGS_ENABLED);
 }
 
 static unsigned count_mem(int32_t type)
