@@ -67,6 +67,8 @@ _Noreturn void ec_resume(struct ec *ec);
 _Noreturn void ec_handle_exception(struct ec *ec, unsigned vector);
 _Noreturn void ec_shutdown(struct ec *ec, const char *why, unsigned vector);
 void ec_set_state(struct ec *ec, enum ec_state state);
+/* A blocked EC goes on: `status` is what the hypercall it blocked in answers. */
+void ec_wake(struct ec *ec, enum nova_status status);
 /* Shut down without a word (the EC is being destroyed). */
 void ec_stop(struct ec *ec);
 /* Shut down an EC whose exception reply was unusable, or whose handler died. */

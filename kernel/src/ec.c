@@ -21,6 +21,7 @@
 #include "pt.h"
 #include "sc.h"
 #include "sm.h"
+#include "syscall.h"
 #include "topology.h"
 
 _Noreturn void ret_user_iret(struct sys_regs *r);
@@ -61,6 +62,12 @@ void ec_set_state(struct ec *ec, enum ec_state state)
 {
     ec->state = state;
     sched_unpark(ec);
+}
+
+void ec_wake(struct ec *ec, enum nova_status status)
+{
+    hc_return_status(&ec->regs, status);
+    ec_set_state(ec, EC_READY);
 }
 
 static _Noreturn void raise_event(struct ec *ec, unsigned event);
@@ -151,24 +158,19 @@ void ec_kill_bad_reply(struct ec *ec)
     ec_kill(ec, "handler replied with a non-canonical RIP/RSP, selector", ec->event);
 }
 
-void sys_create_ec(struct sys_regs *r)
+_Noreturn void sys_create_ec(struct sys_regs *r)
 {
     struct hc_create_ec a = hc_create_ec_decode(r);
     struct pd *cur = this_cpu()->current->pd;
     struct pd *pd = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_EC);
-    enum nova_status st = NOVA_SUCCESS;
     if (!cap_is_null(cur, a.sel_obj0) || !pd)
-        st = NOVA_BAD_CAP;
-    else if (!cpu_online(a.cpu))
-        st = NOVA_BAD_CPU;
-    else if (!a.utcb)
-        st = NOVA_BAD_FTR;   /* virtual CPUs are not supported */
-    else if (!user_range_ok(a.utcb, PAGE_SIZE) || pd_is_mapped(pd, a.utcb) || !user_canonical(a.sp))
-        st = NOVA_BAD_PAR;
-    if (st != NOVA_SUCCESS) {
-        hc_return_status(r, st);
-        return;
-    }
+        sys_finish(NOVA_BAD_CAP);
+    if (!cpu_online(a.cpu))
+        sys_finish(NOVA_BAD_CPU);
+    if (!a.utcb)
+        sys_finish(NOVA_BAD_FTR);   /* virtual CPUs are not supported */
+    if (!user_range_ok(a.utcb, PAGE_SIZE) || pd_is_mapped(pd, a.utcb) || !user_canonical(a.sp))
+        sys_finish(NOVA_BAD_PAR);
     struct ec *ec = ec_create(pd, pd, (unsigned)a.cpu, a.utcb, a.sp, a.sel_evt, hc_create_ec_g(&a));
     if (!ec || !space_obj_insert(cur, a.sel_obj0, &ec->obj,
                                  NOVA_PERM_EC_CT | NOVA_PERM_EC_SC | NOVA_PERM_EC_PT)) {
@@ -181,28 +183,25 @@ void sys_create_ec(struct sys_regs *r)
             pd->kmem_used -= PAGE_SIZE;
             pd_free(pd, ec, sizeof *ec);
         }
-        hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
-        return;
+        sys_finish(NOVA_BAD_CAP);   /* out of kernel memory */
     }
     kobj_get(&pd->obj);   /* ec->pd */
     kobj_get(&pd->obj);   /* its owner */
-    hc_return_status(r, NOVA_SUCCESS);
+    sys_finish(NOVA_SUCCESS);
 }
 
-void sys_ec_ctrl(struct sys_regs *r)
+_Noreturn void sys_ec_ctrl(struct sys_regs *r)
 {
     struct hc_ec_ctrl a = hc_ec_ctrl_decode(r);
     struct ec *ec = (struct ec *)cap_get(this_cpu()->current->pd, a.sel_ec, KOBJ_EC, NOVA_PERM_EC_CT);
-    if (!ec) {
-        hc_return_status(r, NOVA_BAD_CAP);
-        return;
-    }
+    if (!ec)
+        sys_finish(NOVA_BAD_CAP);
     if (ec->state != EC_DEAD) {
         ec->recall_pending = true;
         if (ec->cpu != this_cpu()->cpu)
             sched_kick(ec->cpu);   /* it may be running there right now */
     }
-    hc_return_status(r, NOVA_SUCCESS);
+    sys_finish(NOVA_SUCCESS);
 }
 
 void ec_kill_handler_gone(struct ec *ec)

@@ -50,8 +50,7 @@ static void destroy_sm(struct sm *sm)
     while (sm->head) {
         struct ec *ec = sm->head;
         sm_remove_waiter(sm, ec);
-        ec->regs.rdi = NOVA_BAD_CAP;
-        ec_set_state(ec, EC_READY);
+        ec_wake(ec, NOVA_BAD_CAP);
     }
     free_object(&sm->obj, sm, sizeof *sm);
 }

@@ -9,6 +9,7 @@
 #include "mdb.h"
 #include "pd.h"
 #include "string.h"
+#include "syscall.h"
 
 void *pd_alloc(struct pd *owner, size_t size)
 {
@@ -99,15 +100,13 @@ static bool delegate_initial(struct pd *from, struct pd *to, uint64_t crd)
     return true;
 }
 
-void sys_create_pd(struct sys_regs *r)
+_Noreturn void sys_create_pd(struct sys_regs *r)
 {
     struct hc_create_pd a = hc_create_pd_decode(r);
     struct pd *cur = this_cpu()->current->pd;
     struct pd *owner = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_PD);
-    if (!cap_is_null(cur, a.sel_obj0) || !owner) {
-        hc_return_status(r, NOVA_BAD_CAP);
-        return;
-    }
+    if (!cap_is_null(cur, a.sel_obj0) || !owner)
+        sys_finish(NOVA_BAD_CAP);
     struct pd *pd = pd_create(owner, false);
     if (!pd || !delegate_initial(cur, pd, a.crd) ||
         !space_obj_insert(cur, a.sel_obj0, &pd->obj, 0x1f)) {
@@ -116,9 +115,8 @@ void sys_create_pd(struct sys_regs *r)
             pt_destroy_user(pd->pml4);
             pd_free(owner, pd, sizeof *pd);
         }
-        hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
-        return;
+        sys_finish(NOVA_BAD_CAP);   /* out of kernel memory */
     }
     kobj_get(&owner->obj);
-    hc_return_status(r, NOVA_SUCCESS);
+    sys_finish(NOVA_SUCCESS);
 }

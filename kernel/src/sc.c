@@ -22,6 +22,7 @@
 #include "lock.h"
 #include "pd.h"
 #include "sc.h"
+#include "syscall.h"
 
 #define PRIORITIES 256
 
@@ -234,21 +235,16 @@ void sched_timer(void)
     }
 }
 
-void sys_create_sc(struct sys_regs *r)
+_Noreturn void sys_create_sc(struct sys_regs *r)
 {
     struct hc_create_sc a = hc_create_sc_decode(r);
     struct pd *cur = this_cpu()->current->pd;
     struct pd *owner = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_SC);
     struct ec *ec = (struct ec *)cap_get(cur, a.sel_ec, KOBJ_EC, NOVA_PERM_EC_SC);
-    enum nova_status st = NOVA_SUCCESS;
     if (!cap_is_null(cur, a.sel_obj0) || !owner || !ec || !ec->global)
-        st = NOVA_BAD_CAP;   /* local ECs cannot have an SC (spec 5.3.2) */
-    else if (!nova_qpd_quantum(a.qpd) || !nova_qpd_priority(a.qpd))
-        st = NOVA_BAD_PAR;
-    if (st != NOVA_SUCCESS) {
-        hc_return_status(r, st);
-        return;
-    }
+        sys_finish(NOVA_BAD_CAP);   /* local ECs cannot have an SC (spec 5.3.2) */
+    if (!nova_qpd_quantum(a.qpd) || !nova_qpd_priority(a.qpd))
+        sys_finish(NOVA_BAD_PAR);
     bool first = !ec->home_scs && !ec->started;
     struct sc *sc = sc_create(owner, ec, (unsigned)nova_qpd_priority(a.qpd), nova_qpd_quantum(a.qpd));
     if (!sc || !space_obj_insert(cur, a.sel_obj0, &sc->obj, NOVA_PERM_SC_CT)) {
@@ -256,8 +252,7 @@ void sys_create_sc(struct sys_regs *r)
             ec->home_scs = sc->home_next;
             pd_free(owner, sc, sizeof *sc);
         }
-        hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
-        return;
+        sys_finish(NOVA_BAD_CAP);   /* out of kernel memory */
     }
     kobj_get(&owner->obj);
     kobj_get(&ec->obj);   /* sc->ec */
@@ -266,23 +261,20 @@ void sys_create_sc(struct sys_regs *r)
         ec->startup_pending = true;
     }
     sched_enqueue(sc);
-    hc_return_status(r, NOVA_SUCCESS);
-    schedule();   /* a higher priority runs at once */
+    sys_finish_resched(NOVA_SUCCESS);   /* a higher priority runs at once */
 }
 
-void sys_sc_ctrl(struct sys_regs *r)
+_Noreturn void sys_sc_ctrl(struct sys_regs *r)
 {
     struct hc_sc_ctrl a = hc_sc_ctrl_decode(r);
     struct sc *sc = (struct sc *)cap_get(this_cpu()->current->pd, a.sel_sc, KOBJ_SC, NOVA_PERM_SC_CT);
-    if (!sc) {
-        hc_return_status(r, NOVA_BAD_CAP);
-        return;
-    }
+    if (!sc)
+        sys_finish(NOVA_BAD_CAP);
     account(this_cpu());
     uint64_t tsc = sc->consumed_tsc;
     struct percpu *there = &percpu[sc->cpu];
     if (sc->cpu != this_cpu()->cpu && __atomic_load_n(&there->current_sc, __ATOMIC_ACQUIRE) == sc)
         tsc += rdtsc() - there->tsc_at_dispatch;   /* running there right now */
     hc_sc_ctrl_return(r, tsc * 1000 / (tsc_khz ? tsc_khz : 1));
-    hc_return_status(r, NOVA_SUCCESS);
+    sys_finish(NOVA_SUCCESS);
 }

@@ -9,6 +9,7 @@
 #include "pd.h"
 #include "sc.h"
 #include "sm.h"
+#include "syscall.h"
 
 void sm_up(struct sm *sm)
 {
@@ -23,7 +24,7 @@ void sm_up(struct sm *sm)
         sm->tail = 0;
     ec->sm_next = 0;
     ec->blocked_sm = 0;
-    ec_set_state(ec, EC_READY);
+    ec_wake(ec, NOVA_SUCCESS);
 }
 
 void sm_remove_waiter(struct sm *sm, struct ec *ec)
@@ -52,49 +53,43 @@ static void block(struct sm *sm, struct ec *ec)
     ec_set_state(ec, EC_WAIT_SM);
 }
 
-void sys_create_sm(struct sys_regs *r)
+_Noreturn void sys_create_sm(struct sys_regs *r)
 {
     struct hc_create_sm a = hc_create_sm_decode(r);
     struct pd *cur = this_cpu()->current->pd;
     struct pd *owner = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_SM);
-    if (!cap_is_null(cur, a.sel_obj0) || !owner) {
-        hc_return_status(r, NOVA_BAD_CAP);
-        return;
-    }
+    if (!cap_is_null(cur, a.sel_obj0) || !owner)
+        sys_finish(NOVA_BAD_CAP);
     struct sm *sm = pd_alloc(owner, sizeof *sm);
     if (sm)
         *sm = (struct sm){ .obj = { .type = KOBJ_SM, .owner = owner }, .count = a.cnt };
     if (!sm || !space_obj_insert(cur, a.sel_obj0, &sm->obj, NOVA_PERM_SM_UP | NOVA_PERM_SM_DN)) {
         pd_free(owner, sm, sizeof *sm);
-        hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
-        return;
+        sys_finish(NOVA_BAD_CAP);   /* out of kernel memory */
     }
     kobj_get(&owner->obj);
-    hc_return_status(r, NOVA_SUCCESS);
+    sys_finish(NOVA_SUCCESS);
 }
 
-void sys_sm_ctrl(struct sys_regs *r)
+_Noreturn void sys_sm_ctrl(struct sys_regs *r)
 {
     struct hc_sm_ctrl a = hc_sm_ctrl_decode(r);
     struct ec *cur = this_cpu()->current;
     bool down = hc_sm_ctrl_dn(&a);
     struct sm *sm = (struct sm *)cap_get(cur->pd, a.sel_sm, KOBJ_SM, down ? NOVA_PERM_SM_DN : NOVA_PERM_SM_UP);
-    if (!sm) {
-        hc_return_status(r, NOVA_BAD_CAP);
-        return;
-    }
-    hc_return_status(r, NOVA_SUCCESS);
+    if (!sm)
+        sys_finish(NOVA_BAD_CAP);
     if (!down) {
         sm_up(sm);
-        schedule();   /* the woken EC may have the higher priority */
+        sys_finish_resched(NOVA_SUCCESS);   /* the woken EC may have the higher priority */
     }
     unsigned gsi;
     if (sm_gsi(sm, &gsi) && gsi_mode_of(gsi).level)
         ioapic_mask(gsi, false);   /* the driver is ready for the next interrupt */
     if (sm->count) {
         sm->count = hc_sm_ctrl_zc(&a) ? 0 : sm->count - 1;
-        return;
+        sys_finish(NOVA_SUCCESS);
     }
     block(sm, cur);
-    schedule();
+    sys_block();   /* an up (SUCCESS) or the semaphore's end (BAD_CAP) wakes it */
 }
