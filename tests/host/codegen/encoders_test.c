@@ -314,12 +314,20 @@ static void check_decode(void)
 #endif
 }
 
-/* Runs the table's handler for `r`. */
+/* Runs the table's handler for `r`, and checks that hc_info_of names the
+ * hypercall that ran (none for bad_hyp). */
 static void dispatch(struct sys_regs *r)
 {
     ran = NULL;
     if (!setjmp(handled))
         hypercall_table[hc_number(r)](r);
+    const struct nova_hc_info *info = hc_info_of(r);
+    const char *named = info ? info->name : "bad_hyp";
+    if (ran && strcmp(ran, named) != 0) {
+        printf("FAIL hc_info_of(rdi %#llx, rsi %#llx) names %s, but sys_%s ran\n",
+               (unsigned long long)r->rdi, (unsigned long long)r->rsi, named, ran);
+        failures++;
+    }
 }
 
 #if defined(NOVA_EXT_DEBUG) && defined(NOVA_EXT_TLS)
