@@ -63,6 +63,10 @@ _Static_assert(SYS_REGS_SIZE % 16 == 0, "the frame ends where it starts, modulo 
 
 struct ec *ec_create(struct pd *pd, struct pd *owner, unsigned cpu, uint64_t utcb_va, uint64_t sp,
                      uint64_t sel_evt, bool global);
+/* The last reference is gone (kobj.c). */
+void ec_destroy(struct ec *ec);
+/* Free ECs that were destroyed while a CPU still ran them (schedule()). */
+void ec_reap_zombies(void);
 _Noreturn void ec_resume(struct ec *ec);
 _Noreturn void ec_handle_exception(struct ec *ec, unsigned vector);
 _Noreturn void ec_shutdown(struct ec *ec, const char *why, unsigned vector);

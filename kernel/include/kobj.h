@@ -1,5 +1,6 @@
 /* Common header of every kernel object a capability can refer to. */
 #pragma once
+#include <stddef.h>
 #include <stdint.h>
 
 enum kobj_type { KOBJ_PD = 1, KOBJ_EC, KOBJ_SC, KOBJ_PT, KOBJ_SM };
@@ -29,5 +30,6 @@ static inline struct kobj *kobj_get(struct kobj *obj)
 void kobj_put(struct kobj *obj);
 void kobj_hold(void);
 void kobj_release(void);
-/* Free ECs that were destroyed while a CPU still ran them (schedule()). */
-void kobj_reap(void);
+/* A destructor's last step: the object's memory (`size` bytes) goes back
+ * to its owner's account, and the object's reference to the owner goes. */
+void kobj_free(struct kobj *obj, size_t size);

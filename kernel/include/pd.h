@@ -18,6 +18,9 @@ struct pd {
 };
 
 struct pd *pd_create(struct pd *owner, bool is_root);
+/* The last reference is gone (kobj.c): it dies only when nothing it owns
+ * is left. */
+void pd_destroy(struct pd *pd);
 /* Kernel memory for an object owned by `owner`: zeroed, or 0 when the pool
  * is exhausted. */
 void *pd_alloc(struct pd *owner, size_t size);

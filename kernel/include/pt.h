@@ -12,3 +12,6 @@ struct pt {
     uint64_t ip;
     uint64_t pid;
 };
+
+/* The last reference is gone (kobj.c). */
+void pt_destroy(struct pt *pt);

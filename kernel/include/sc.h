@@ -26,6 +26,6 @@ void sched_enqueue(struct sc *sc);
 void sched_unpark(struct ec *ec);
 void sched_timer(void);
 void sched_kick(unsigned cpu);
-/* The SC is destroyed: out of every queue and list. */
-void sched_remove(struct sc *sc);
+/* The last reference is gone (kobj.c): out of every queue and list. */
+void sc_destroy(struct sc *sc);
 _Noreturn void schedule(void);

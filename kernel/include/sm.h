@@ -13,3 +13,5 @@ struct sm {
 
 void sm_up(struct sm *sm);
 void sm_remove_waiter(struct sm *sm, struct ec *ec);
+/* The last reference is gone (kobj.c). */
+void sm_destroy(struct sm *sm);

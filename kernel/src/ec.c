@@ -1,6 +1,6 @@
-/* Execution contexts: create_ec and ec_ctrl (spec 5.3.2, 5.4.1), return to
- * user mode with its pending events (STARTUP, RECALL), exceptions as
- * implicit calls (spec 3.3), and shutdown. */
+/* Execution contexts: their constructor and destructor, create_ec and ec_ctrl
+ * (spec 5.3.2, 5.4.1), return to user mode with its pending events (STARTUP,
+ * RECALL), exceptions as implicit calls (spec 3.3), and shutdown. */
 #include <arch/cpu.h>
 #include <arch/cpu_setup.h>
 #include <arch/fpu.h>
@@ -11,6 +11,7 @@
 #include <arch/trap.h>
 #include <hypercall_decode.h>
 #include "cap.h"
+#include "config.h"
 #include "console.h"
 #include "ec.h"
 #include "frame.h"
@@ -56,6 +57,60 @@ struct ec *ec_create(struct pd *pd, struct pd *owner, unsigned cpu, uint64_t utc
     ec->regs = (struct sys_regs){ .cs = SEL_UCODE, .ss = SEL_UDATA, .rflags = RFLAGS_USER_INIT,
                                   .rsp = sp, .vector = ENTRY_NEW };
     return ec;
+}
+
+static struct ec *zombies;   /* destroyed ECs a CPU may still be running */
+
+static bool running_somewhere(const struct ec *ec)
+{
+    for (unsigned c = 0; c < NOVUM_MAX_CPUS; c++)
+        if (cpu_online(c) && percpu[c].current == ec)
+            return true;
+    return false;
+}
+
+static void free_ec(struct ec *ec)
+{
+    fs_base_forget(ec);
+    kobj_free(&ec->obj, sizeof *ec);
+}
+
+/* Its partners learn COM_ABT; its memory waits while a CPU still runs on
+ * its frame. */
+void ec_destroy(struct ec *ec)
+{
+    ec_stop(ec);
+    struct mdb_node *utcb = mdb_lookup(ec->pd, SPACE_MEM, ec->utcb_va >> PAGE_SHIFT);
+    if (utcb) {
+        unsigned all = ~0u;
+        utcb->pinned = false;
+        mdb_revoke(utcb, ~0u, true, &all);
+    }
+    frame_free(virt_to_phys(ec->utcb));
+    if (ec->obj.owner)
+        ec->obj.owner->kmem_used -= PAGE_SIZE;
+    struct pd *pd = ec->pd;
+    if (running_somewhere(ec)) {
+        ec->send_next = zombies;   /* its frame is still a CPU's TSS.RSP0 */
+        zombies = ec;
+        sched_kick(ec->cpu);
+    } else {
+        free_ec(ec);
+    }
+    kobj_put(&pd->obj);
+}
+
+void ec_reap_zombies(void)
+{
+    for (struct ec **z = &zombies; *z;) {
+        struct ec *ec = *z;
+        if (running_somewhere(ec)) {
+            z = &ec->send_next;
+            continue;
+        }
+        *z = ec->send_next;
+        free_ec(ec);
+    }
 }
 
 void ec_set_state(struct ec *ec, enum ec_state state)

@@ -1,4 +1,5 @@
-/* Protection domains and create_pd (spec 5.3.1). */
+/* Protection domains: their constructor and destructor, the kernel memory
+ * they pay for, and create_pd (spec 5.3.1). */
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include <arch/percpu.h>
@@ -43,6 +44,18 @@ struct pd *pd_create(struct pd *owner, bool is_root)
     }
     pd->kmem_used = PAGE_SIZE;   /* its own page table root */
     return pd;
+}
+
+/* Its capabilities go, and with them everything derived from them in
+ * other PDs. */
+void pd_destroy(struct pd *pd)
+{
+    for (unsigned s = SPACE_MEM; s <= SPACE_OBJ; s++)
+        mdb_clear_space(pd, s);
+    space_pio_destroy(pd);
+    pt_destroy_user(pd->pml4);
+    pd->kmem_used -= PAGE_SIZE;
+    kobj_free(&pd->obj, sizeof *pd);
 }
 
 struct mdb_node *pd_map_frame(struct pd *pd, uint64_t va, uint64_t pa, unsigned rights)

@@ -1,12 +1,28 @@
-/* Portals: create_pt and pt_ctrl (spec 5.3.4, 5.4.3). */
+/* Portals: their constructor and destructor, create_pt and pt_ctrl (spec
+ * 5.3.4, 5.4.3). */
 #include <arch/memlayout.h>
 #include <arch/percpu.h>
 #include <hypercall_decode.h>
 #include "cap.h"
 #include "ec.h"
+#include "ipc.h"
 #include "pd.h"
 #include "pt.h"
 #include "syscall.h"
+
+/* Callers queued for the portal learn COM_ABT. */
+void pt_destroy(struct pt *pt)
+{
+    struct ec *ec = pt->ec, *s = ec->send_head;
+    while (s) {
+        struct ec *next = s->send_next;
+        if (s->pending_pt == pt)
+            ipc_abort_sender(s);
+        s = next;
+    }
+    kobj_free(&pt->obj, sizeof *pt);
+    kobj_put(&ec->obj);
+}
 
 _Noreturn void sys_create_pt(struct sys_regs *r)
 {

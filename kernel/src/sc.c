@@ -35,21 +35,6 @@ static struct runqueue runqueue[NOVUM_MAX_CPUS];
 
 static uint64_t us_to_tsc(uint64_t us) { return us * tsc_khz / 1000; }
 
-struct sc *sc_create(struct pd *owner, struct ec *ec, unsigned prio, uint64_t quantum_us)
-{
-    struct sc *sc = pd_alloc(owner, sizeof *sc);
-    if (!sc)
-        return 0;
-    sc->obj = (struct kobj){ .type = KOBJ_SC, .owner = owner };
-    sc->ec = ec;
-    sc->cpu = ec->cpu;
-    sc->prio = prio;
-    sc->quantum_tsc = sc->left_tsc = us_to_tsc(quantum_us) ? us_to_tsc(quantum_us) : 1;
-    sc->home_next = ec->home_scs;
-    ec->home_scs = sc;
-    return sc;
-}
-
 void sched_enqueue(struct sc *sc)
 {
     if (sc->queued)
@@ -113,7 +98,8 @@ void sched_unpark(struct ec *ec)
     }
 }
 
-void sched_remove(struct sc *sc)
+/* The SC is destroyed: out of every queue and list. */
+static void sched_remove(struct sc *sc)
 {
     dequeue(sc);
     if (sc->parked_on) {
@@ -203,7 +189,7 @@ _Noreturn void schedule(void)
 {
     struct percpu *cpu = this_cpu();
     account(cpu);
-    kobj_reap();
+    ec_reap_zombies();
     for (;;) {
         struct sc *sc = pick(cpu->cpu);
         if (!sc) {
@@ -233,6 +219,29 @@ void sched_timer(void)
         if (sc->queued)
             runqueue[sc->cpu].head[sc->prio] = sc->next;
     }
+}
+
+struct sc *sc_create(struct pd *owner, struct ec *ec, unsigned prio, uint64_t quantum_us)
+{
+    struct sc *sc = pd_alloc(owner, sizeof *sc);
+    if (!sc)
+        return 0;
+    sc->obj = (struct kobj){ .type = KOBJ_SC, .owner = owner };
+    sc->ec = ec;
+    sc->cpu = ec->cpu;
+    sc->prio = prio;
+    sc->quantum_tsc = sc->left_tsc = us_to_tsc(quantum_us) ? us_to_tsc(quantum_us) : 1;
+    sc->home_next = ec->home_scs;
+    ec->home_scs = sc;
+    return sc;
+}
+
+void sc_destroy(struct sc *sc)
+{
+    struct ec *ec = sc->ec;
+    sched_remove(sc);
+    kobj_free(&sc->obj, sizeof *sc);
+    kobj_put(&ec->obj);
 }
 
 _Noreturn void sys_create_sc(struct sys_regs *r)

@@ -1,5 +1,5 @@
-/* Semaphores: create_sm and sm_ctrl (spec 5.3.5, 5.4.4). Waiters queue in
- * FIFO order; up wakes the longest waiter. */
+/* Semaphores: their constructor and destructor, create_sm and sm_ctrl (spec
+ * 5.3.5, 5.4.4). Waiters queue in FIFO order; up wakes the longest waiter. */
 #include <arch/ioapic.h>
 #include <arch/percpu.h>
 #include <hypercall_decode.h>
@@ -51,6 +51,17 @@ static void block(struct sm *sm, struct ec *ec)
         sm->head = ec;
     sm->tail = ec;
     ec_set_state(ec, EC_WAIT_SM);
+}
+
+/* Its waiters learn BAD_CAP. */
+void sm_destroy(struct sm *sm)
+{
+    while (sm->head) {
+        struct ec *ec = sm->head;
+        sm_remove_waiter(sm, ec);
+        ec_wake(ec, NOVA_BAD_CAP);
+    }
+    kobj_free(&sm->obj, sizeof *sm);
 }
 
 _Noreturn void sys_create_sm(struct sys_regs *r)
