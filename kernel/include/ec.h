@@ -61,8 +61,14 @@ struct ec {
 
 _Static_assert(SYS_REGS_SIZE % 16 == 0, "the frame ends where it starts, modulo 16");
 
-struct ec *ec_create(struct pd *pd, struct pd *owner, unsigned cpu, uint64_t utcb_va, uint64_t sp,
-                     uint64_t sel_evt, bool global);
+/* An EC of `pd`, which owns it, on `cpu`, with its UTCB mapped at
+ * `utcb_va` of `pd`, its stack pointer `sp` and event selectors from
+ * `sel_evt`; global ECs are ready (to run once they get an SC), local ones
+ * wait for calls. The capability to it lands at selector `sel` of
+ * `creator`. 0 when kernel memory ran out; then nothing is left behind. The
+ * caller has checked that `sel` is free and `utcb_va` unmapped. */
+struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t sp, uint64_t sel_evt, bool global,
+                     struct pd *creator, uint64_t sel);
 /* The last reference is gone (kobj.c). */
 void ec_destroy(struct ec *ec);
 /* Free ECs that were destroyed while a CPU still ran them (schedule()). */

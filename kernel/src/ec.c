@@ -30,32 +30,69 @@ _Noreturn void ret_user_sysret(struct sys_regs *r);
 
 static unsigned ec_count;
 
-struct ec *ec_create(struct pd *pd, struct pd *owner, unsigned cpu, uint64_t utcb_va, uint64_t sp,
-                     uint64_t sel_evt, bool global)
+/* The UTCB: a fresh frame mapped at `va` of the EC's PD, pinned there for
+ * the EC's lifetime and paid for by the EC's owner. */
+static bool utcb_create(struct ec *ec, uint64_t va)
 {
-    struct ec *ec = pd_alloc(owner, sizeof *ec);
-    uint64_t utcb_pa = ec ? frame_alloc() : 0;
-    struct mdb_node *utcb = utcb_pa ? pd_map_frame(pd, utcb_va, utcb_pa, MAP_R | MAP_W) : 0;
-    if (!utcb) {
-        if (utcb_pa)
-            frame_free(utcb_pa);
-        pd_free(owner, ec, sizeof *ec);
-        return 0;
+    uint64_t pa = frame_alloc();
+    struct mdb_node *n = pa ? pd_map_frame(ec->pd, va, pa, MAP_R | MAP_W) : 0;
+    if (!n) {
+        if (pa)
+            frame_free(pa);
+        return false;
     }
-    utcb->pinned = true;   /* the UTCB belongs to the EC for its lifetime */
-    owner->kmem_used += PAGE_SIZE;
-    ec->obj = (struct kobj){ .type = KOBJ_EC, .owner = owner };
-    ec->id = ++ec_count;
+    n->pinned = true;
+    ec->obj.owner->kmem_used += PAGE_SIZE;
+    ec->utcb = phys_to_virt(pa);
+    ec->utcb_va = va;
+    return true;
+}
+
+static void utcb_destroy(struct ec *ec)
+{
+    struct mdb_node *n = mdb_lookup(ec->pd, SPACE_MEM, ec->utcb_va >> PAGE_SHIFT);
+    if (n) {
+        unsigned all = ~0u;
+        n->pinned = false;
+        mdb_revoke(n, ~0u, true, &all);
+    }
+    frame_free(virt_to_phys(ec->utcb));
+    if (ec->obj.owner)
+        ec->obj.owner->kmem_used -= PAGE_SIZE;
+}
+
+static void init_ec(struct ec *ec, struct pd *pd, unsigned cpu, uint64_t sp, uint64_t sel_evt, bool global)
+{
+    ec->obj = (struct kobj){ .type = KOBJ_EC, .owner = pd };
     ec->pd = pd;
     ec->cpu = cpu;
     ec->global = global;
-    ec->utcb = phys_to_virt(utcb_pa);
-    ec->utcb_va = utcb_va;
     ec->sel_evt = sel_evt;
     ec->event = NO_EVENT;
     ec->state = global ? EC_READY : EC_WAIT_CALL;   /* local ECs start as if after reply */
     ec->regs = (struct sys_regs){ .cs = SEL_UCODE, .ss = SEL_UDATA, .rflags = RFLAGS_USER_INIT,
                                   .rsp = sp, .vector = ENTRY_NEW };
+}
+
+struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t sp, uint64_t sel_evt, bool global,
+                     struct pd *creator, uint64_t sel)
+{
+    struct ec *ec = pd_alloc(pd, sizeof *ec);
+    if (!ec)
+        return 0;
+    init_ec(ec, pd, cpu, sp, sel_evt, global);
+    if (!utcb_create(ec, utcb_va)) {
+        pd_free(pd, ec, sizeof *ec);
+        return 0;
+    }
+    ec->id = ++ec_count;
+    if (!space_obj_insert(creator, sel, &ec->obj, NOVA_PERM_EC_CT | NOVA_PERM_EC_SC | NOVA_PERM_EC_PT)) {
+        utcb_destroy(ec);
+        pd_free(pd, ec, sizeof *ec);
+        return 0;
+    }
+    kobj_get(&pd->obj);   /* ec->pd */
+    kobj_get(&pd->obj);   /* its owner */
     return ec;
 }
 
@@ -80,15 +117,7 @@ static void free_ec(struct ec *ec)
 void ec_destroy(struct ec *ec)
 {
     ec_stop(ec);
-    struct mdb_node *utcb = mdb_lookup(ec->pd, SPACE_MEM, ec->utcb_va >> PAGE_SHIFT);
-    if (utcb) {
-        unsigned all = ~0u;
-        utcb->pinned = false;
-        mdb_revoke(utcb, ~0u, true, &all);
-    }
-    frame_free(virt_to_phys(ec->utcb));
-    if (ec->obj.owner)
-        ec->obj.owner->kmem_used -= PAGE_SIZE;
+    utcb_destroy(ec);
     struct pd *pd = ec->pd;
     if (running_somewhere(ec)) {
         ec->send_next = zombies;   /* its frame is still a CPU's TSS.RSP0 */
@@ -226,22 +255,8 @@ _Noreturn void sys_create_ec(struct sys_regs *r)
         sys_finish(NOVA_BAD_FTR);   /* virtual CPUs are not supported */
     if (!user_range_ok(a.utcb, PAGE_SIZE) || pd_is_mapped(pd, a.utcb) || !user_canonical(a.sp))
         sys_finish(NOVA_BAD_PAR);
-    struct ec *ec = ec_create(pd, pd, (unsigned)a.cpu, a.utcb, a.sp, a.sel_evt, hc_create_ec_g(&a));
-    if (!ec || !space_obj_insert(cur, a.sel_obj0, &ec->obj,
-                                 NOVA_PERM_EC_CT | NOVA_PERM_EC_SC | NOVA_PERM_EC_PT)) {
-        if (ec) {
-            struct mdb_node *utcb = mdb_lookup(pd, SPACE_MEM, a.utcb >> PAGE_SHIFT);
-            unsigned all = ~0u;
-            utcb->pinned = false;
-            mdb_revoke(utcb, ~0u, true, &all);
-            frame_free(virt_to_phys(ec->utcb));
-            pd->kmem_used -= PAGE_SIZE;
-            pd_free(pd, ec, sizeof *ec);
-        }
+    if (!ec_create(pd, (unsigned)a.cpu, a.utcb, a.sp, a.sel_evt, hc_create_ec_g(&a), cur, a.sel_obj0))
         sys_finish(NOVA_BAD_CAP);   /* out of kernel memory */
-    }
-    kobj_get(&pd->obj);   /* ec->pd */
-    kobj_get(&pd->obj);   /* its owner */
     sys_finish(NOVA_SUCCESS);
 }
 

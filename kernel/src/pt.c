@@ -10,6 +10,21 @@
 #include "pt.h"
 #include "syscall.h"
 
+struct pt *pt_create(struct pd *owner, struct ec *ec, uint64_t mtd, uint64_t ip, struct pd *creator, uint64_t sel)
+{
+    struct pt *pt = pd_alloc(owner, sizeof *pt);
+    if (!pt)
+        return 0;
+    *pt = (struct pt){ .obj = { .type = KOBJ_PT, .owner = owner }, .ec = ec, .mtd = mtd, .ip = ip };
+    if (!space_obj_insert(creator, sel, &pt->obj, NOVA_PERM_PT_CT | NOVA_PERM_PT_CALL)) {
+        pd_free(owner, pt, sizeof *pt);
+        return 0;
+    }
+    kobj_get(&owner->obj);
+    kobj_get(&ec->obj);   /* pt->ec */
+    return pt;
+}
+
 /* Callers queued for the portal learn COM_ABT. */
 void pt_destroy(struct pt *pt)
 {
@@ -34,15 +49,8 @@ _Noreturn void sys_create_pt(struct sys_regs *r)
         sys_finish(NOVA_BAD_CAP);
     if (!user_canonical(a.ip))
         sys_finish(NOVA_BAD_PAR);   /* sysret to a non-canonical RIP faults in ring 0 */
-    struct pt *pt = pd_alloc(owner, sizeof *pt);
-    if (pt)
-        *pt = (struct pt){ .obj = { .type = KOBJ_PT, .owner = owner }, .ec = ec, .mtd = a.mtd, .ip = a.ip };
-    if (!pt || !space_obj_insert(cur, a.sel_obj0, &pt->obj, NOVA_PERM_PT_CT | NOVA_PERM_PT_CALL)) {
-        pd_free(owner, pt, sizeof *pt);
+    if (!pt_create(owner, ec, a.mtd, a.ip, cur, a.sel_obj0))
         sys_finish(NOVA_BAD_CAP);   /* out of kernel memory */
-    }
-    kobj_get(&owner->obj);
-    kobj_get(&ec->obj);   /* pt->ec */
     sys_finish(NOVA_SUCCESS);
 }
 

@@ -221,7 +221,8 @@ void sched_timer(void)
     }
 }
 
-struct sc *sc_create(struct pd *owner, struct ec *ec, unsigned prio, uint64_t quantum_us)
+struct sc *sc_create(struct pd *owner, struct ec *ec, unsigned prio, uint64_t quantum_us, struct pd *creator,
+                     uint64_t sel)
 {
     struct sc *sc = pd_alloc(owner, sizeof *sc);
     if (!sc)
@@ -231,8 +232,14 @@ struct sc *sc_create(struct pd *owner, struct ec *ec, unsigned prio, uint64_t qu
     sc->cpu = ec->cpu;
     sc->prio = prio;
     sc->quantum_tsc = sc->left_tsc = us_to_tsc(quantum_us) ? us_to_tsc(quantum_us) : 1;
+    if (!space_obj_insert(creator, sel, &sc->obj, NOVA_PERM_SC_CT)) {
+        pd_free(owner, sc, sizeof *sc);
+        return 0;
+    }
     sc->home_next = ec->home_scs;
     ec->home_scs = sc;
+    kobj_get(&owner->obj);
+    kobj_get(&ec->obj);   /* sc->ec */
     return sc;
 }
 
@@ -255,16 +262,10 @@ _Noreturn void sys_create_sc(struct sys_regs *r)
     if (!nova_qpd_quantum(a.qpd) || !nova_qpd_priority(a.qpd))
         sys_finish(NOVA_BAD_PAR);
     bool first = !ec->home_scs && !ec->started;
-    struct sc *sc = sc_create(owner, ec, (unsigned)nova_qpd_priority(a.qpd), nova_qpd_quantum(a.qpd));
-    if (!sc || !space_obj_insert(cur, a.sel_obj0, &sc->obj, NOVA_PERM_SC_CT)) {
-        if (sc) {
-            ec->home_scs = sc->home_next;
-            pd_free(owner, sc, sizeof *sc);
-        }
+    struct sc *sc = sc_create(owner, ec, (unsigned)nova_qpd_priority(a.qpd), nova_qpd_quantum(a.qpd), cur,
+                              a.sel_obj0);
+    if (!sc)
         sys_finish(NOVA_BAD_CAP);   /* out of kernel memory */
-    }
-    kobj_get(&owner->obj);
-    kobj_get(&ec->obj);   /* sc->ec */
     if (first) {
         ec->started = true;
         ec->startup_pending = true;

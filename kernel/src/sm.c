@@ -53,6 +53,20 @@ static void block(struct sm *sm, struct ec *ec)
     ec_set_state(ec, EC_WAIT_SM);
 }
 
+struct sm *sm_create(struct pd *owner, uint64_t count, struct pd *creator, uint64_t sel)
+{
+    struct sm *sm = pd_alloc(owner, sizeof *sm);
+    if (!sm)
+        return 0;
+    *sm = (struct sm){ .obj = { .type = KOBJ_SM, .owner = owner }, .count = count };
+    if (!space_obj_insert(creator, sel, &sm->obj, NOVA_PERM_SM_UP | NOVA_PERM_SM_DN)) {
+        pd_free(owner, sm, sizeof *sm);
+        return 0;
+    }
+    kobj_get(&owner->obj);
+    return sm;
+}
+
 /* Its waiters learn BAD_CAP. */
 void sm_destroy(struct sm *sm)
 {
@@ -71,14 +85,8 @@ _Noreturn void sys_create_sm(struct sys_regs *r)
     struct pd *owner = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_SM);
     if (!cap_is_null(cur, a.sel_obj0) || !owner)
         sys_finish(NOVA_BAD_CAP);
-    struct sm *sm = pd_alloc(owner, sizeof *sm);
-    if (sm)
-        *sm = (struct sm){ .obj = { .type = KOBJ_SM, .owner = owner }, .count = a.cnt };
-    if (!sm || !space_obj_insert(cur, a.sel_obj0, &sm->obj, NOVA_PERM_SM_UP | NOVA_PERM_SM_DN)) {
-        pd_free(owner, sm, sizeof *sm);
+    if (!sm_create(owner, a.cnt, cur, a.sel_obj0))
         sys_finish(NOVA_BAD_CAP);   /* out of kernel memory */
-    }
-    kobj_get(&owner->obj);
     sys_finish(NOVA_SUCCESS);
 }
 
