@@ -23,8 +23,8 @@ static inline struct kobj *kobj_get(struct kobj *obj)
     return obj;
 }
 
-/* Drop a reference; the last one destroys the object and refunds its owner
- * (kobj.c). Inside kobj_hold()/kobj_release() destruction waits for the
+/* Drop a reference; the last one destroys the object (the destructor in its
+ * object's file) and refunds its owner. Inside kobj_hold()/kobj_release() destruction waits for the
  * release: a revocation walking the mapping database must not have nodes
  * freed under its feet by a PD that dies along the way. */
 void kobj_put(struct kobj *obj);
