@@ -61,12 +61,24 @@ struct ec {
 
 _Static_assert(SYS_REGS_SIZE % 16 == 0, "the frame ends where it starts, modulo 16");
 
-struct ec *ec_create(struct pd *pd, struct pd *owner, unsigned cpu, uint64_t utcb_va, uint64_t sp,
-                     uint64_t sel_evt, bool global);
+/* An EC of `pd`, which owns it, on `cpu`, with its UTCB mapped at
+ * `utcb_va` of `pd`, its stack pointer `sp` and event selectors from
+ * `sel_evt`; global ECs are ready (to run once they get an SC), local ones
+ * wait for calls. The capability to it lands at selector `sel` of
+ * `creator`. 0 when kernel memory ran out; then nothing is left behind. The
+ * caller has checked that `sel` is free and `utcb_va` unmapped. */
+struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t sp, uint64_t sel_evt, bool global,
+                     struct pd *creator, uint64_t sel);
+/* The last reference is gone (kobj.c). */
+void ec_destroy(struct ec *ec);
+/* Free ECs that were destroyed while a CPU still ran them (schedule()). */
+void ec_reap_zombies(void);
 _Noreturn void ec_resume(struct ec *ec);
 _Noreturn void ec_handle_exception(struct ec *ec, unsigned vector);
 _Noreturn void ec_shutdown(struct ec *ec, const char *why, unsigned vector);
 void ec_set_state(struct ec *ec, enum ec_state state);
+/* A blocked EC goes on: `status` is what the hypercall it blocked in answers. */
+void ec_wake(struct ec *ec, enum nova_status status);
 /* Shut down without a word (the EC is being destroyed). */
 void ec_stop(struct ec *ec);
 /* Shut down an EC whose exception reply was unusable, or whose handler died. */

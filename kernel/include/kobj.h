@@ -1,5 +1,6 @@
 /* Common header of every kernel object a capability can refer to. */
 #pragma once
+#include <stddef.h>
 #include <stdint.h>
 #include <spec_objects.h>   /* enum kobj_type: the object capability types */
 
@@ -21,12 +22,13 @@ static inline struct kobj *kobj_get(struct kobj *obj)
     return obj;
 }
 
-/* Drop a reference; the last one destroys the object and refunds its owner
- * (kobj.c). Inside kobj_hold()/kobj_release() destruction waits for the
+/* Drop a reference; the last one destroys the object (the destructor in its
+ * object's file) and refunds its owner. Inside kobj_hold()/kobj_release() destruction waits for the
  * release: a revocation walking the mapping database must not have nodes
  * freed under its feet by a PD that dies along the way. */
 void kobj_put(struct kobj *obj);
 void kobj_hold(void);
 void kobj_release(void);
-/* Free ECs that were destroyed while a CPU still ran them (schedule()). */
-void kobj_reap(void);
+/* A destructor's last step: the object's memory (`size` bytes) goes back
+ * to its owner's account, and the object's reference to the owner goes. */
+void kobj_free(struct kobj *obj, size_t size);

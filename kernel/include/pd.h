@@ -17,7 +17,16 @@ struct pd {
     uint64_t kmem_used;   /* bytes of kernel objects this PD owns */
 };
 
-struct pd *pd_create(struct pd *owner, bool is_root);
+/* A PD owned by `owner` (which pays for it), made by `creator`: it gets the
+ * creator's object capabilities in `crd` from selector 0 on, and the
+ * capability to it lands at selector `sel` of the creator. Without a creator
+ * it is the root PD (spec 6.1), may use the H bit and holds its own
+ * capability at `sel`. 0 when kernel memory ran out; then nothing is left
+ * behind. The caller has checked that `sel` is free. */
+struct pd *pd_create(struct pd *owner, struct pd *creator, uint64_t sel, uint64_t crd);
+/* The last reference is gone (kobj.c): it dies only when nothing it owns
+ * is left. */
+void pd_destroy(struct pd *pd);
 /* Kernel memory for an object owned by `owner`: zeroed, or 0 when the pool
  * is exhausted. */
 void *pd_alloc(struct pd *owner, size_t size);

@@ -20,12 +20,18 @@ struct sc {
     struct ec *parked_on;
 };
 
-struct sc *sc_create(struct pd *owner, struct ec *ec, unsigned prio, uint64_t quantum_us);
+/* An SC owned by `owner` for the global EC `ec`, on its CPU, with priority
+ * `prio` and a quantum of `quantum_us` microseconds; not yet runnable
+ * (sched_enqueue). The capability to it lands at selector `sel` of
+ * `creator`. 0 when kernel memory ran out; then nothing is left behind. The
+ * caller has checked that `sel` is free. */
+struct sc *sc_create(struct pd *owner, struct ec *ec, unsigned prio, uint64_t quantum_us, struct pd *creator,
+                     uint64_t sel);
 void sched_enqueue(struct sc *sc);
 /* `ec` changed state: SCs that could not run because of it try again. */
 void sched_unpark(struct ec *ec);
 void sched_timer(void);
 void sched_kick(unsigned cpu);
-/* The SC is destroyed: out of every queue and list. */
-void sched_remove(struct sc *sc);
+/* The last reference is gone (kobj.c): out of every queue and list. */
+void sc_destroy(struct sc *sc);
 _Noreturn void schedule(void);

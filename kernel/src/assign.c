@@ -11,32 +11,27 @@
 #include "hyp_objects.h"
 #include "pd.h"
 #include "sm.h"
+#include "syscall.h"
 #include "topology.h"
 
-void sys_assign_gsi(struct sys_regs *r)
+_Noreturn void sys_assign_gsi(struct sys_regs *r)
 {
     struct hc_assign_gsi a = hc_assign_gsi_decode(r);
     struct sm *sm = (struct sm *)cap_get(this_cpu()->current->pd, a.sel_sm, KOBJ_SM, 0);
     unsigned gsi;
-    if (!sm || !sm_gsi(sm, &gsi)) {
-        hc_return_status(r, NOVA_BAD_CAP);
-        return;
-    }
-    if (!cpu_online(a.cpu)) {
-        hc_return_status(r, NOVA_BAD_CPU);
-        return;
-    }
+    if (!sm || !sm_gsi(sm, &gsi))
+        sys_finish(NOVA_BAD_CAP);
+    if (!cpu_online(a.cpu))
+        sys_finish(NOVA_BAD_CPU);
     ioapic_route(gsi, percpu[a.cpu].apic_id);
     hc_assign_gsi_return(r, 0, 0);   /* an I/O APIC pin needs no MSI values */
-    hc_return_status(r, NOVA_SUCCESS);
+    sys_finish(NOVA_SUCCESS);
 }
 
-void sys_assign_pci(struct sys_regs *r)
+_Noreturn void sys_assign_pci(struct sys_regs *r)
 {
     struct hc_assign_pci a = hc_assign_pci_decode(r);
-    if (!cap_get(this_cpu()->current->pd, a.sel_pd, KOBJ_PD, 0)) {
-        hc_return_status(r, NOVA_BAD_CAP);
-        return;
-    }
-    hc_return_status(r, NOVA_BAD_DEV);   /* no IOMMU: no device can be assigned */
+    if (!cap_get(this_cpu()->current->pd, a.sel_pd, KOBJ_PD, 0))
+        sys_finish(NOVA_BAD_CAP);
+    sys_finish(NOVA_BAD_DEV);   /* no IOMMU: no device can be assigned */
 }

@@ -8,39 +8,38 @@
 #include "console.h"
 #include "ec.h"
 #include "pd.h"
+#include "syscall.h"
 
 #define DEBUG_EXIT_PORT 0xf4
 #define CONSOLE_WRITE_MAX 4096
 
-static enum nova_status console_write_user(uint64_t va, uint64_t len)
+static _Noreturn void console_write_user(const struct sys_regs *r)
 {
+    struct hc_debug_console_write a = hc_debug_console_write_decode(r);
     static char buf[CONSOLE_WRITE_MAX];
-    if (len > CONSOLE_WRITE_MAX || !pd_copy_from_user(this_cpu()->current->pd, buf, va, len))
-        return NOVA_BAD_PAR;
-    console_write(buf, len);
-    return NOVA_SUCCESS;
+    if (a.len > CONSOLE_WRITE_MAX || !pd_copy_from_user(this_cpu()->current->pd, buf, a.buf, a.len))
+        sys_finish(NOVA_BAD_PAR);
+    console_write(buf, a.len);
+    sys_finish(NOVA_SUCCESS);
 }
 
-static _Noreturn void debug_exit(uint64_t code)
+static _Noreturn void debug_exit(const struct sys_regs *r)
 {
+    uint64_t code = hc_debug_exit_decode(r).code;
     kprintf("novum: exit requested with code %lu\n", code);
     outl(DEBUG_EXIT_PORT, (uint32_t)code);
     for (;;)   /* not under QEMU: stop here */
         cpu_halt();
 }
 
-void sys_debug(struct sys_regs *r)
+_Noreturn void sys_debug(struct sys_regs *r)
 {
     switch (hc_debug_decode(r).op) {
-    case NOVA_DEBUG_OP_CONSOLE_WRITE: {
-        struct hc_debug_console_write a = hc_debug_console_write_decode(r);
-        hc_return_status(r, console_write_user(a.buf, a.len));
-        break;
-    }
+    case NOVA_DEBUG_OP_CONSOLE_WRITE:
+        console_write_user(r);
     case NOVA_DEBUG_OP_EXIT:
-        debug_exit(hc_debug_exit_decode(r).code);
+        debug_exit(r);
     default:
-        hc_return_status(r, NOVA_BAD_HYP);
-        break;
+        sys_finish(NOVA_BAD_HYP);
     }
 }

@@ -1,6 +1,6 @@
-/* Execution contexts: create_ec and ec_ctrl (spec 5.3.2, 5.4.1), return to
- * user mode with its pending events (STARTUP, RECALL), exceptions as
- * implicit calls (spec 3.3), and shutdown. */
+/* Execution contexts: their constructor and destructor, create_ec and ec_ctrl
+ * (spec 5.3.2, 5.4.1), return to user mode with its pending events (STARTUP,
+ * RECALL), exceptions as implicit calls (spec 3.3), and shutdown. */
 #include <arch/cpu.h>
 #include <arch/cpu_setup.h>
 #include <arch/fpu.h>
@@ -11,6 +11,7 @@
 #include <arch/trap.h>
 #include <hypercall_decode.h>
 #include "cap.h"
+#include "config.h"
 #include "console.h"
 #include "ec.h"
 #include "frame.h"
@@ -21,6 +22,7 @@
 #include "pt.h"
 #include "sc.h"
 #include "sm.h"
+#include "syscall.h"
 #include "topology.h"
 
 _Noreturn void ret_user_iret(struct sys_regs *r);
@@ -28,39 +30,128 @@ _Noreturn void ret_user_sysret(struct sys_regs *r);
 
 static unsigned ec_count;
 
-struct ec *ec_create(struct pd *pd, struct pd *owner, unsigned cpu, uint64_t utcb_va, uint64_t sp,
-                     uint64_t sel_evt, bool global)
+/* The UTCB: a fresh frame mapped at `va` of the EC's PD, pinned there for
+ * the EC's lifetime and paid for by the EC's owner. */
+static bool utcb_create(struct ec *ec, uint64_t va)
 {
-    struct ec *ec = pd_alloc(owner, sizeof *ec);
-    uint64_t utcb_pa = ec ? frame_alloc() : 0;
-    struct mdb_node *utcb = utcb_pa ? pd_map_frame(pd, utcb_va, utcb_pa, MAP_R | MAP_W) : 0;
-    if (!utcb) {
-        if (utcb_pa)
-            frame_free(utcb_pa);
-        pd_free(owner, ec, sizeof *ec);
-        return 0;
+    uint64_t pa = frame_alloc();
+    struct mdb_node *n = pa ? pd_map_frame(ec->pd, va, pa, MAP_R | MAP_W) : 0;
+    if (!n) {
+        if (pa)
+            frame_free(pa);
+        return false;
     }
-    utcb->pinned = true;   /* the UTCB belongs to the EC for its lifetime */
-    owner->kmem_used += PAGE_SIZE;
-    ec->obj = (struct kobj){ .type = KOBJ_EC, .owner = owner };
-    ec->id = ++ec_count;
+    n->pinned = true;
+    ec->obj.owner->kmem_used += PAGE_SIZE;
+    ec->utcb = phys_to_virt(pa);
+    ec->utcb_va = va;
+    return true;
+}
+
+static void utcb_destroy(struct ec *ec)
+{
+    struct mdb_node *n = mdb_lookup(ec->pd, SPACE_MEM, ec->utcb_va >> PAGE_SHIFT);
+    if (n) {
+        unsigned all = ~0u;
+        n->pinned = false;
+        mdb_revoke(n, ~0u, true, &all);
+    }
+    frame_free(virt_to_phys(ec->utcb));
+    if (ec->obj.owner)
+        ec->obj.owner->kmem_used -= PAGE_SIZE;
+}
+
+static void init_ec(struct ec *ec, struct pd *pd, unsigned cpu, uint64_t sp, uint64_t sel_evt, bool global)
+{
+    ec->obj = (struct kobj){ .type = KOBJ_EC, .owner = pd };
     ec->pd = pd;
     ec->cpu = cpu;
     ec->global = global;
-    ec->utcb = phys_to_virt(utcb_pa);
-    ec->utcb_va = utcb_va;
     ec->sel_evt = sel_evt;
     ec->event = NO_EVENT;
     ec->state = global ? EC_READY : EC_WAIT_CALL;   /* local ECs start as if after reply */
     ec->regs = (struct sys_regs){ .cs = SEL_UCODE, .ss = SEL_UDATA, .rflags = RFLAGS_USER_INIT,
                                   .rsp = sp, .vector = ENTRY_NEW };
+}
+
+struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t sp, uint64_t sel_evt, bool global,
+                     struct pd *creator, uint64_t sel)
+{
+    struct ec *ec = pd_alloc(pd, sizeof *ec);
+    if (!ec)
+        return 0;
+    init_ec(ec, pd, cpu, sp, sel_evt, global);
+    if (!utcb_create(ec, utcb_va)) {
+        pd_free(pd, ec, sizeof *ec);
+        return 0;
+    }
+    ec->id = ++ec_count;
+    if (!space_obj_insert(creator, sel, &ec->obj, NOVA_PERM_EC_CT | NOVA_PERM_EC_SC | NOVA_PERM_EC_PT)) {
+        utcb_destroy(ec);
+        pd_free(pd, ec, sizeof *ec);
+        return 0;
+    }
+    kobj_get(&pd->obj);   /* ec->pd */
+    kobj_get(&pd->obj);   /* its owner */
     return ec;
+}
+
+static struct ec *zombies;   /* destroyed ECs a CPU may still be running */
+
+static bool running_somewhere(const struct ec *ec)
+{
+    for (unsigned c = 0; c < NOVUM_MAX_CPUS; c++)
+        if (cpu_online(c) && percpu[c].current == ec)
+            return true;
+    return false;
+}
+
+static void free_ec(struct ec *ec)
+{
+    fs_base_forget(ec);
+    kobj_free(&ec->obj, sizeof *ec);
+}
+
+/* Its partners learn COM_ABT; its memory waits while a CPU still runs on
+ * its frame. */
+void ec_destroy(struct ec *ec)
+{
+    ec_stop(ec);
+    utcb_destroy(ec);
+    struct pd *pd = ec->pd;
+    if (running_somewhere(ec)) {
+        ec->send_next = zombies;   /* its frame is still a CPU's TSS.RSP0 */
+        zombies = ec;
+        sched_kick(ec->cpu);
+    } else {
+        free_ec(ec);
+    }
+    kobj_put(&pd->obj);
+}
+
+void ec_reap_zombies(void)
+{
+    for (struct ec **z = &zombies; *z;) {
+        struct ec *ec = *z;
+        if (running_somewhere(ec)) {
+            z = &ec->send_next;
+            continue;
+        }
+        *z = ec->send_next;
+        free_ec(ec);
+    }
 }
 
 void ec_set_state(struct ec *ec, enum ec_state state)
 {
     ec->state = state;
     sched_unpark(ec);
+}
+
+void ec_wake(struct ec *ec, enum nova_status status)
+{
+    hc_return_status(&ec->regs, status);
+    ec_set_state(ec, EC_READY);
 }
 
 static _Noreturn void raise_event(struct ec *ec, unsigned event);
@@ -151,58 +242,36 @@ void ec_kill_bad_reply(struct ec *ec)
     ec_kill(ec, "handler replied with a non-canonical RIP/RSP, selector", ec->event);
 }
 
-void sys_create_ec(struct sys_regs *r)
+_Noreturn void sys_create_ec(struct sys_regs *r)
 {
     struct hc_create_ec a = hc_create_ec_decode(r);
     struct pd *cur = this_cpu()->current->pd;
     struct pd *pd = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_EC);
-    enum nova_status st = NOVA_SUCCESS;
     if (!cap_is_null(cur, a.sel_obj0) || !pd)
-        st = NOVA_BAD_CAP;
-    else if (!cpu_online(a.cpu))
-        st = NOVA_BAD_CPU;
-    else if (!a.utcb)
-        st = NOVA_BAD_FTR;   /* virtual CPUs are not supported */
-    else if (!user_range_ok(a.utcb, PAGE_SIZE) || pd_is_mapped(pd, a.utcb) || !user_canonical(a.sp))
-        st = NOVA_BAD_PAR;
-    if (st != NOVA_SUCCESS) {
-        hc_return_status(r, st);
-        return;
-    }
-    struct ec *ec = ec_create(pd, pd, (unsigned)a.cpu, a.utcb, a.sp, a.sel_evt, hc_create_ec_g(&a));
-    if (!ec || !space_obj_insert(cur, a.sel_obj0, &ec->obj,
-                                 NOVA_PERM_EC_CT | NOVA_PERM_EC_SC | NOVA_PERM_EC_PT)) {
-        if (ec) {
-            struct mdb_node *utcb = mdb_lookup(pd, SPACE_MEM, a.utcb >> PAGE_SHIFT);
-            unsigned all = ~0u;
-            utcb->pinned = false;
-            mdb_revoke(utcb, ~0u, true, &all);
-            frame_free(virt_to_phys(ec->utcb));
-            pd->kmem_used -= PAGE_SIZE;
-            pd_free(pd, ec, sizeof *ec);
-        }
-        hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
-        return;
-    }
-    kobj_get(&pd->obj);   /* ec->pd */
-    kobj_get(&pd->obj);   /* its owner */
-    hc_return_status(r, NOVA_SUCCESS);
+        sys_finish(NOVA_BAD_CAP);
+    if (!cpu_online(a.cpu))
+        sys_finish(NOVA_BAD_CPU);
+    if (!a.utcb)
+        sys_finish(NOVA_BAD_FTR);   /* virtual CPUs are not supported */
+    if (!user_range_ok(a.utcb, PAGE_SIZE) || pd_is_mapped(pd, a.utcb) || !user_canonical(a.sp))
+        sys_finish(NOVA_BAD_PAR);
+    if (!ec_create(pd, (unsigned)a.cpu, a.utcb, a.sp, a.sel_evt, hc_create_ec_g(&a), cur, a.sel_obj0))
+        sys_finish(NOVA_BAD_CAP);   /* out of kernel memory */
+    sys_finish(NOVA_SUCCESS);
 }
 
-void sys_ec_ctrl(struct sys_regs *r)
+_Noreturn void sys_ec_ctrl(struct sys_regs *r)
 {
     struct hc_ec_ctrl a = hc_ec_ctrl_decode(r);
     struct ec *ec = (struct ec *)cap_get(this_cpu()->current->pd, a.sel_ec, KOBJ_EC, NOVA_PERM_EC_CT);
-    if (!ec) {
-        hc_return_status(r, NOVA_BAD_CAP);
-        return;
-    }
+    if (!ec)
+        sys_finish(NOVA_BAD_CAP);
     if (ec->state != EC_DEAD) {
         ec->recall_pending = true;
         if (ec->cpu != this_cpu()->cpu)
             sched_kick(ec->cpu);   /* it may be running there right now */
     }
-    hc_return_status(r, NOVA_SUCCESS);
+    sys_finish(NOVA_SUCCESS);
 }
 
 void ec_kill_handler_gone(struct ec *ec)

@@ -14,6 +14,7 @@
 #include "pt.h"
 #include "sc.h"
 #include "string.h"
+#include "syscall.h"
 
 /* Untyped words of a message; a count beyond the data area is clamped. */
 static unsigned untyped_count(const struct nova_utcb *u)
@@ -87,8 +88,7 @@ static void abort_waiter(struct ec *w)
         ec_kill_handler_gone(w);
         return;
     }
-    hc_return_status(&w->regs, NOVA_COM_ABT);
-    ec_set_state(w, EC_READY);
+    ec_wake(w, NOVA_COM_ABT);
 }
 
 void ipc_abort_sender(struct ec *sender)
@@ -123,17 +123,17 @@ static void deliver_reply(struct ec *callee, struct ec *caller)
             return;
         }
         caller->event = NO_EVENT;
-    } else {
-        copy_untyped(callee->utcb, caller->utcb);
-        delegate_items(callee, caller, false);
-        hc_return_status(&caller->regs, NOVA_SUCCESS);
+        ec_set_state(caller, EC_READY);   /* no status: the reply gave its registers */
+        return;
     }
-    ec_set_state(caller, EC_READY);
+    copy_untyped(callee->utcb, caller->utcb);
+    delegate_items(callee, caller, false);
+    ec_wake(caller, NOVA_SUCCESS);
 }
 
-void sys_reply(struct sys_regs *r)
+_Noreturn void sys_reply(struct sys_regs *r)
 {
-    (void)r;
+    (void)r;   /* reply takes no arguments and answers no status */
     struct ec *cur = this_cpu()->current;
     if (cur->caller)
         deliver_reply(cur, cur->caller);
@@ -143,36 +143,28 @@ void sys_reply(struct sys_regs *r)
         ipc_dequeue_sender(next);
         ipc_rendezvous(next, next->pending_pt, next->donated);
     }
-    schedule();
+    sys_block();
 }
 
-void sys_call(struct sys_regs *r)
+_Noreturn void sys_call(struct sys_regs *r)
 {
     struct hc_call a = hc_call_decode(r);
     struct ec *cur = this_cpu()->current;
     struct pt *pt = (struct pt *)cap_get(cur->pd, a.sel_pt, KOBJ_PT, NOVA_PERM_PT_CALL);
-    if (!pt) {
-        hc_return_status(r, NOVA_BAD_CAP);
-        return;
-    }
+    if (!pt)
+        sys_finish(NOVA_BAD_CAP);
     struct ec *callee = pt->ec;
-    if (callee->cpu != cur->cpu) {
-        hc_return_status(r, NOVA_BAD_CPU);
-        return;
-    }
-    if (callee->state == EC_DEAD) {
-        hc_return_status(r, NOVA_COM_ABT);
-        return;
-    }
+    if (callee->cpu != cur->cpu)
+        sys_finish(NOVA_BAD_CPU);
+    if (callee->state == EC_DEAD)
+        sys_finish(NOVA_COM_ABT);
+    bool busy = callee->state != EC_WAIT_CALL;
+    if (busy && hc_call_db(&a))
+        sys_finish(NOVA_COM_TIM);   /* the caller would rather not wait */
     bool donate = !hc_call_dd(&a);
-    if (callee->state != EC_WAIT_CALL) {
-        if (hc_call_db(&a)) {
-            hc_return_status(r, NOVA_COM_TIM);
-            return;
-        }
+    if (busy)
         ipc_enqueue_sender(cur, pt, donate);
-    } else {
+    else
         ipc_rendezvous(cur, pt, donate);
-    }
-    schedule();
+    sys_block();   /* the reply or an abort gives the status */
 }

@@ -7,6 +7,7 @@
 #include "ec.h"
 #include "mdb.h"
 #include "pd.h"
+#include "syscall.h"
 
 /* Every capability is one node of the mapping database, so the range a
  * lookup reports is that node's: order 0 at the selector asked for. */
@@ -18,10 +19,10 @@ static uint64_t lookup_crd(const struct pd *pd, unsigned type, uint64_t base)
     return n ? nova_crd(type, n->perms, 0, base) : nova_crd_null();
 }
 
-void sys_lookup(struct sys_regs *r)
+_Noreturn void sys_lookup(struct sys_regs *r)
 {
     struct hc_lookup a = hc_lookup_decode(r);
     const struct pd *pd = this_cpu()->current->pd;
     hc_lookup_return(r, lookup_crd(pd, (unsigned)nova_crd_type(a.crd), nova_crd_base(a.crd)));
-    hc_return_status(r, NOVA_SUCCESS);
+    sys_finish(NOVA_SUCCESS);
 }

@@ -1,4 +1,5 @@
-/* Protection domains and create_pd (spec 5.3.1). */
+/* Protection domains: their constructor and destructor, the kernel memory
+ * they pay for, and create_pd (spec 5.3.1). */
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include <arch/percpu.h>
@@ -9,6 +10,7 @@
 #include "mdb.h"
 #include "pd.h"
 #include "string.h"
+#include "syscall.h"
 
 void *pd_alloc(struct pd *owner, size_t size)
 {
@@ -25,7 +27,39 @@ void pd_free(struct pd *owner, void *p, size_t size)
     kmem_free(p, size);
 }
 
-struct pd *pd_create(struct pd *owner, bool is_root)
+/* The initial object capabilities: the CRD's range of the caller lands at
+ * selector 0 of the new PD (interpretation in docs/api.md), permissions
+ * masked by the CRD. Other CRD types delegate nothing. */
+static bool delegate_initial(struct pd *from, struct pd *to, uint64_t crd)
+{
+    if (nova_crd_type(crd) != NOVA_CRD_TYPE_OBJ)
+        return true;
+    uint64_t order = nova_crd_order(crd), count = 1ull << order;
+    uint64_t base = nova_crd_base(crd) & ~(count - 1);
+    if (count > NOVA_SEL_COUNT)
+        count = NOVA_SEL_COUNT;
+    struct radix *r = cap_space_of(from, SPACE_OBJ);
+    for (uint64_t s = radix_next(r, base, base + count); s < base + count; s = radix_next(r, s + 1, base + count)) {
+        struct mdb_node *n = mdb_lookup(from, SPACE_OBJ, s);
+        uint32_t perms = n ? n->perms & (uint32_t)nova_crd_mask(crd) : 0;
+        if (perms && !mdb_insert(to, SPACE_OBJ, s - base, n->res, perms, n))
+            return false;
+    }
+    return true;
+}
+
+/* What a PD holds: its capabilities (and everything derived from them in
+ * other PDs), its port bitmap and its page table. */
+static void release_spaces(struct pd *pd)
+{
+    for (unsigned s = SPACE_MEM; s <= SPACE_OBJ; s++)
+        mdb_clear_space(pd, s);
+    space_pio_destroy(pd);
+    pt_destroy_user(pd->pml4);
+    pd->kmem_used -= PAGE_SIZE;
+}
+
+static struct pd *alloc_pd(struct pd *owner, bool is_root)
 {
     struct pd *pd = pd_alloc(owner, sizeof *pd);
     if (!pd)
@@ -42,6 +76,28 @@ struct pd *pd_create(struct pd *owner, bool is_root)
     }
     pd->kmem_used = PAGE_SIZE;   /* its own page table root */
     return pd;
+}
+
+struct pd *pd_create(struct pd *owner, struct pd *creator, uint64_t sel, uint64_t crd)
+{
+    struct pd *pd = alloc_pd(owner, !creator);
+    if (!pd)
+        return 0;
+    bool initial = !creator || delegate_initial(creator, pd, crd);
+    if (!initial || !space_obj_insert(creator ? creator : pd, sel, &pd->obj, NOVA_PERM_PD_ALL)) {
+        release_spaces(pd);
+        pd_free(owner, pd, sizeof *pd);
+        return 0;
+    }
+    if (owner)
+        kobj_get(&owner->obj);
+    return pd;
+}
+
+void pd_destroy(struct pd *pd)
+{
+    release_spaces(pd);
+    kobj_free(&pd->obj, sizeof *pd);
 }
 
 struct mdb_node *pd_map_frame(struct pd *pd, uint64_t va, uint64_t pa, unsigned rights)
@@ -78,47 +134,14 @@ bool pd_copy_from_user(const struct pd *pd, void *dst, uint64_t va, uint64_t len
     return true;
 }
 
-/* The initial object capabilities: the CRD's range of the caller lands at
- * selector 0 of the new PD (interpretation in docs/api.md), permissions
- * masked by the CRD. Other CRD types delegate nothing. */
-static bool delegate_initial(struct pd *from, struct pd *to, uint64_t crd)
-{
-    if (nova_crd_type(crd) != NOVA_CRD_TYPE_OBJ)
-        return true;
-    uint64_t order = nova_crd_order(crd), count = 1ull << order;
-    uint64_t base = nova_crd_base(crd) & ~(count - 1);
-    if (count > NOVA_SEL_COUNT)
-        count = NOVA_SEL_COUNT;
-    struct radix *r = cap_space_of(from, SPACE_OBJ);
-    for (uint64_t s = radix_next(r, base, base + count); s < base + count; s = radix_next(r, s + 1, base + count)) {
-        struct mdb_node *n = mdb_lookup(from, SPACE_OBJ, s);
-        uint32_t perms = n ? n->perms & (uint32_t)nova_crd_mask(crd) : 0;
-        if (perms && !mdb_insert(to, SPACE_OBJ, s - base, n->res, perms, n))
-            return false;
-    }
-    return true;
-}
-
-void sys_create_pd(struct sys_regs *r)
+_Noreturn void sys_create_pd(struct sys_regs *r)
 {
     struct hc_create_pd a = hc_create_pd_decode(r);
     struct pd *cur = this_cpu()->current->pd;
     struct pd *owner = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_PD);
-    if (!cap_is_null(cur, a.sel_obj0) || !owner) {
-        hc_return_status(r, NOVA_BAD_CAP);
-        return;
-    }
-    struct pd *pd = pd_create(owner, false);
-    if (!pd || !delegate_initial(cur, pd, a.crd) ||
-        !space_obj_insert(cur, a.sel_obj0, &pd->obj, NOVA_PERM_PD_ALL)) {
-        if (pd) {
-            mdb_clear_space(pd, SPACE_OBJ);
-            pt_destroy_user(pd->pml4);
-            pd_free(owner, pd, sizeof *pd);
-        }
-        hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
-        return;
-    }
-    kobj_get(&owner->obj);
-    hc_return_status(r, NOVA_SUCCESS);
+    if (!cap_is_null(cur, a.sel_obj0) || !owner)
+        sys_finish(NOVA_BAD_CAP);
+    if (!pd_create(owner, cur, a.sel_obj0, a.crd))
+        sys_finish(NOVA_BAD_CAP);   /* out of kernel memory */
+    sys_finish(NOVA_SUCCESS);
 }

@@ -15,26 +15,24 @@
 #include "mdb.h"
 #include "pd.h"
 #include "sc.h"
+#include "syscall.h"
 
 #define REVOKE_CHUNK NOVA_REVOKE_CHUNK
-#define SYSCALL_INSN_LEN 2
 
 static uint64_t space_limit(unsigned type)
 {
     return type == SPACE_MEM ? USER_LIMIT >> PAGE_SHIFT : type == SPACE_PIO ? PIO_PORTS : NOVA_SEL_COUNT;
 }
 
-void sys_revoke(struct sys_regs *r)
+_Noreturn void sys_revoke(struct sys_regs *r)
 {
     struct hc_revoke a = hc_revoke_decode(r);
     struct pd *pd = this_cpu()->current->pd;
     unsigned type = (unsigned)nova_crd_type(a.crd);
     uint32_t mask = (uint32_t)nova_crd_mask(a.crd);
     bool self = hc_revoke_sr(&a);
-    if (type == NOVA_CRD_TYPE_NULL || !mask) {
-        hc_return_status(r, NOVA_SUCCESS);
-        return;
-    }
+    if (type == NOVA_CRD_TYPE_NULL || !mask)
+        sys_finish(NOVA_SUCCESS);   /* nothing to revoke */
     uint64_t order = nova_crd_order(a.crd), limit = space_limit(type);
     uint64_t base = nova_crd_base(a.crd) & ~((1ull << order) - 1);
     if (type == SPACE_OBJ)
@@ -50,9 +48,7 @@ void sys_revoke(struct sys_regs *r)
             done = mdb_revoke(n, mask, self, &budget);
     }
     kobj_release();
-    if (!done) {
-        r->rip -= SYSCALL_INSN_LEN;   /* carry on after a preemption point */
-        schedule();
-    }
-    hc_return_status(r, NOVA_SUCCESS);
+    if (!done)
+        sys_restart();   /* carry on after a preemption point */
+    sys_finish(NOVA_SUCCESS);
 }

@@ -17,6 +17,9 @@
 
 #define ROOT_PRIORITY   1
 #define ROOT_QUANTUM_US 10000
+#define ROOT_SEL_PD     (NOVA_EXC_SELECTORS + 0)
+#define ROOT_SEL_EC     (NOVA_EXC_SELECTORS + 1)
+#define ROOT_SEL_SC     (NOVA_EXC_SELECTORS + 2)
 
 static unsigned seg_rights(uint32_t flags)
 {
@@ -56,13 +59,6 @@ static bool load_segments(struct pd *pd, const struct elf_image *img)
     return true;
 }
 
-static bool populate_object_space(struct pd *pd, struct ec *ec, struct sc *sc)
-{
-    return space_obj_insert(pd, NOVA_EXC_SELECTORS + 0, &pd->obj, NOVA_PERM_PD_ALL) &&
-           space_obj_insert(pd, NOVA_EXC_SELECTORS + 1, &ec->obj, NOVA_PERM_EC_ALL) &&
-           space_obj_insert(pd, NOVA_EXC_SELECTORS + 2, &sc->obj, NOVA_PERM_SC_ALL);
-}
-
 bool root_task_create(const struct boot_module *m, unsigned boot_cpu)
 {
     struct elf_image img;
@@ -71,17 +67,13 @@ bool root_task_create(const struct boot_module *m, unsigned boot_cpu)
         kprintf("novum: root task rejected: %s\n", why);
         return false;
     }
-    struct pd *pd = pd_create(0, true);
+    struct pd *pd = pd_create(0, 0, ROOT_SEL_PD, nova_crd_null());
     if (!pd || !load_segments(pd, &img) || !pd_map_frame(pd, USER_HIP_ADDR, hip_phys, MAP_R))
         panic("out of memory loading the root task");
-    struct ec *ec = ec_create(pd, pd, boot_cpu, USER_ROOT_UTCB, USER_HIP_ADDR, 0, true);
-    struct sc *sc = ec ? sc_create(pd, ec, ROOT_PRIORITY, ROOT_QUANTUM_US) : 0;
-    if (!sc || !populate_object_space(pd, ec, sc))
+    struct ec *ec = ec_create(pd, boot_cpu, USER_ROOT_UTCB, USER_HIP_ADDR, 0, true, pd, ROOT_SEL_EC);
+    struct sc *sc = ec ? sc_create(pd, ec, ROOT_PRIORITY, ROOT_QUANTUM_US, pd, ROOT_SEL_SC) : 0;
+    if (!sc)
         panic("out of memory creating the root EC");
-    kobj_get(&pd->obj);   /* the root EC's PD and owner */
-    kobj_get(&pd->obj);
-    kobj_get(&pd->obj);   /* the root SC's owner */
-    kobj_get(&ec->obj);   /* the root SC's EC */
     ec->started = true;   /* the root EC starts at its entry, without STARTUP */
     ec->regs.rip = img.entry;
     hc_root_entry(&ec->regs, boot_cpu, USER_HIP_ADDR);

@@ -22,6 +22,7 @@
 #include "lock.h"
 #include "pd.h"
 #include "sc.h"
+#include "syscall.h"
 
 #define PRIORITIES (NOVA_QPD_PRIORITY_MAX + 1)   /* every value of the QPD's priority field */
 _Static_assert(PRIORITIES % 64 == 0, "whole words of the runqueue bitmap");
@@ -34,21 +35,6 @@ struct runqueue {
 static struct runqueue runqueue[NOVUM_MAX_CPUS];
 
 static uint64_t us_to_tsc(uint64_t us) { return us * tsc_khz / 1000; }
-
-struct sc *sc_create(struct pd *owner, struct ec *ec, unsigned prio, uint64_t quantum_us)
-{
-    struct sc *sc = pd_alloc(owner, sizeof *sc);
-    if (!sc)
-        return 0;
-    sc->obj = (struct kobj){ .type = KOBJ_SC, .owner = owner };
-    sc->ec = ec;
-    sc->cpu = ec->cpu;
-    sc->prio = prio;
-    sc->quantum_tsc = sc->left_tsc = us_to_tsc(quantum_us) ? us_to_tsc(quantum_us) : 1;
-    sc->home_next = ec->home_scs;
-    ec->home_scs = sc;
-    return sc;
-}
 
 void sched_enqueue(struct sc *sc)
 {
@@ -113,7 +99,8 @@ void sched_unpark(struct ec *ec)
     }
 }
 
-void sched_remove(struct sc *sc)
+/* The SC is destroyed: out of every queue and list. */
+static void sched_remove(struct sc *sc)
 {
     dequeue(sc);
     if (sc->parked_on) {
@@ -203,7 +190,7 @@ _Noreturn void schedule(void)
 {
     struct percpu *cpu = this_cpu();
     account(cpu);
-    kobj_reap();
+    ec_reap_zombies();
     for (;;) {
         struct sc *sc = pick(cpu->cpu);
         if (!sc) {
@@ -235,55 +222,70 @@ void sched_timer(void)
     }
 }
 
-void sys_create_sc(struct sys_regs *r)
+struct sc *sc_create(struct pd *owner, struct ec *ec, unsigned prio, uint64_t quantum_us, struct pd *creator,
+                     uint64_t sel)
+{
+    struct sc *sc = pd_alloc(owner, sizeof *sc);
+    if (!sc)
+        return 0;
+    sc->obj = (struct kobj){ .type = KOBJ_SC, .owner = owner };
+    sc->ec = ec;
+    sc->cpu = ec->cpu;
+    sc->prio = prio;
+    sc->quantum_tsc = sc->left_tsc = us_to_tsc(quantum_us) ? us_to_tsc(quantum_us) : 1;
+    if (!space_obj_insert(creator, sel, &sc->obj, NOVA_PERM_SC_CT)) {
+        pd_free(owner, sc, sizeof *sc);
+        return 0;
+    }
+    sc->home_next = ec->home_scs;
+    ec->home_scs = sc;
+    kobj_get(&owner->obj);
+    kobj_get(&ec->obj);   /* sc->ec */
+    return sc;
+}
+
+void sc_destroy(struct sc *sc)
+{
+    struct ec *ec = sc->ec;
+    sched_remove(sc);
+    kobj_free(&sc->obj, sizeof *sc);
+    kobj_put(&ec->obj);
+}
+
+_Noreturn void sys_create_sc(struct sys_regs *r)
 {
     struct hc_create_sc a = hc_create_sc_decode(r);
     struct pd *cur = this_cpu()->current->pd;
     struct pd *owner = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_SC);
     struct ec *ec = (struct ec *)cap_get(cur, a.sel_ec, KOBJ_EC, NOVA_PERM_EC_SC);
-    enum nova_status st = NOVA_SUCCESS;
     if (!cap_is_null(cur, a.sel_obj0) || !owner || !ec || !ec->global)
-        st = NOVA_BAD_CAP;   /* local ECs cannot have an SC (spec 5.3.2) */
-    else if (!nova_qpd_quantum(a.qpd) || !nova_qpd_priority(a.qpd))
-        st = NOVA_BAD_PAR;
-    if (st != NOVA_SUCCESS) {
-        hc_return_status(r, st);
-        return;
-    }
+        sys_finish(NOVA_BAD_CAP);   /* local ECs cannot have an SC (spec 5.3.2) */
+    if (!nova_qpd_quantum(a.qpd) || !nova_qpd_priority(a.qpd))
+        sys_finish(NOVA_BAD_PAR);
     bool first = !ec->home_scs && !ec->started;
-    struct sc *sc = sc_create(owner, ec, (unsigned)nova_qpd_priority(a.qpd), nova_qpd_quantum(a.qpd));
-    if (!sc || !space_obj_insert(cur, a.sel_obj0, &sc->obj, NOVA_PERM_SC_CT)) {
-        if (sc) {
-            ec->home_scs = sc->home_next;
-            pd_free(owner, sc, sizeof *sc);
-        }
-        hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
-        return;
-    }
-    kobj_get(&owner->obj);
-    kobj_get(&ec->obj);   /* sc->ec */
+    struct sc *sc = sc_create(owner, ec, (unsigned)nova_qpd_priority(a.qpd), nova_qpd_quantum(a.qpd), cur,
+                              a.sel_obj0);
+    if (!sc)
+        sys_finish(NOVA_BAD_CAP);   /* out of kernel memory */
     if (first) {
         ec->started = true;
         ec->startup_pending = true;
     }
     sched_enqueue(sc);
-    hc_return_status(r, NOVA_SUCCESS);
-    schedule();   /* a higher priority runs at once */
+    sys_finish_resched(NOVA_SUCCESS);   /* a higher priority runs at once */
 }
 
-void sys_sc_ctrl(struct sys_regs *r)
+_Noreturn void sys_sc_ctrl(struct sys_regs *r)
 {
     struct hc_sc_ctrl a = hc_sc_ctrl_decode(r);
     struct sc *sc = (struct sc *)cap_get(this_cpu()->current->pd, a.sel_sc, KOBJ_SC, NOVA_PERM_SC_CT);
-    if (!sc) {
-        hc_return_status(r, NOVA_BAD_CAP);
-        return;
-    }
+    if (!sc)
+        sys_finish(NOVA_BAD_CAP);
     account(this_cpu());
     uint64_t tsc = sc->consumed_tsc;
     struct percpu *there = &percpu[sc->cpu];
     if (sc->cpu != this_cpu()->cpu && __atomic_load_n(&there->current_sc, __ATOMIC_ACQUIRE) == sc)
         tsc += rdtsc() - there->tsc_at_dispatch;   /* running there right now */
     hc_sc_ctrl_return(r, tsc * 1000 / (tsc_khz ? tsc_khz : 1));
-    hc_return_status(r, NOVA_SUCCESS);
+    sys_finish(NOVA_SUCCESS);
 }

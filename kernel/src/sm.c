@@ -1,5 +1,5 @@
-/* Semaphores: create_sm and sm_ctrl (spec 5.3.5, 5.4.4). Waiters queue in
- * FIFO order; up wakes the longest waiter. */
+/* Semaphores: their constructor and destructor, create_sm and sm_ctrl (spec
+ * 5.3.5, 5.4.4). Waiters queue in FIFO order; up wakes the longest waiter. */
 #include <arch/ioapic.h>
 #include <arch/percpu.h>
 #include <hypercall_decode.h>
@@ -9,6 +9,7 @@
 #include "pd.h"
 #include "sc.h"
 #include "sm.h"
+#include "syscall.h"
 
 void sm_up(struct sm *sm)
 {
@@ -23,7 +24,7 @@ void sm_up(struct sm *sm)
         sm->tail = 0;
     ec->sm_next = 0;
     ec->blocked_sm = 0;
-    ec_set_state(ec, EC_READY);
+    ec_wake(ec, NOVA_SUCCESS);
 }
 
 void sm_remove_waiter(struct sm *sm, struct ec *ec)
@@ -52,49 +53,62 @@ static void block(struct sm *sm, struct ec *ec)
     ec_set_state(ec, EC_WAIT_SM);
 }
 
-void sys_create_sm(struct sys_regs *r)
+struct sm *sm_create(struct pd *owner, uint64_t count, struct pd *creator, uint64_t sel)
+{
+    struct sm *sm = pd_alloc(owner, sizeof *sm);
+    if (!sm)
+        return 0;
+    *sm = (struct sm){ .obj = { .type = KOBJ_SM, .owner = owner }, .count = count };
+    if (!space_obj_insert(creator, sel, &sm->obj, NOVA_PERM_SM_UP | NOVA_PERM_SM_DN)) {
+        pd_free(owner, sm, sizeof *sm);
+        return 0;
+    }
+    kobj_get(&owner->obj);
+    return sm;
+}
+
+/* Its waiters learn BAD_CAP. */
+void sm_destroy(struct sm *sm)
+{
+    while (sm->head) {
+        struct ec *ec = sm->head;
+        sm_remove_waiter(sm, ec);
+        ec_wake(ec, NOVA_BAD_CAP);
+    }
+    kobj_free(&sm->obj, sizeof *sm);
+}
+
+_Noreturn void sys_create_sm(struct sys_regs *r)
 {
     struct hc_create_sm a = hc_create_sm_decode(r);
     struct pd *cur = this_cpu()->current->pd;
     struct pd *owner = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_SM);
-    if (!cap_is_null(cur, a.sel_obj0) || !owner) {
-        hc_return_status(r, NOVA_BAD_CAP);
-        return;
-    }
-    struct sm *sm = pd_alloc(owner, sizeof *sm);
-    if (sm)
-        *sm = (struct sm){ .obj = { .type = KOBJ_SM, .owner = owner }, .count = a.cnt };
-    if (!sm || !space_obj_insert(cur, a.sel_obj0, &sm->obj, NOVA_PERM_SM_UP | NOVA_PERM_SM_DN)) {
-        pd_free(owner, sm, sizeof *sm);
-        hc_return_status(r, NOVA_BAD_CAP);   /* out of kernel memory */
-        return;
-    }
-    kobj_get(&owner->obj);
-    hc_return_status(r, NOVA_SUCCESS);
+    if (!cap_is_null(cur, a.sel_obj0) || !owner)
+        sys_finish(NOVA_BAD_CAP);
+    if (!sm_create(owner, a.cnt, cur, a.sel_obj0))
+        sys_finish(NOVA_BAD_CAP);   /* out of kernel memory */
+    sys_finish(NOVA_SUCCESS);
 }
 
-void sys_sm_ctrl(struct sys_regs *r)
+_Noreturn void sys_sm_ctrl(struct sys_regs *r)
 {
     struct hc_sm_ctrl a = hc_sm_ctrl_decode(r);
     struct ec *cur = this_cpu()->current;
     bool down = hc_sm_ctrl_dn(&a);
     struct sm *sm = (struct sm *)cap_get(cur->pd, a.sel_sm, KOBJ_SM, down ? NOVA_PERM_SM_DN : NOVA_PERM_SM_UP);
-    if (!sm) {
-        hc_return_status(r, NOVA_BAD_CAP);
-        return;
-    }
-    hc_return_status(r, NOVA_SUCCESS);
+    if (!sm)
+        sys_finish(NOVA_BAD_CAP);
     if (!down) {
         sm_up(sm);
-        schedule();   /* the woken EC may have the higher priority */
+        sys_finish_resched(NOVA_SUCCESS);   /* the woken EC may have the higher priority */
     }
     unsigned gsi;
     if (sm_gsi(sm, &gsi) && gsi_mode_of(gsi).level)
         ioapic_mask(gsi, false);   /* the driver is ready for the next interrupt */
     if (sm->count) {
         sm->count = hc_sm_ctrl_zc(&a) ? 0 : sm->count - 1;
-        return;
+        sys_finish(NOVA_SUCCESS);
     }
     block(sm, cur);
-    schedule();
+    sys_block();   /* an up (SUCCESS) or the semaphore's end (BAD_CAP) wakes it */
 }

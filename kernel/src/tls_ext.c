@@ -6,27 +6,27 @@
 #include <arch/percpu.h>
 #include <hypercall_decode.h>
 #include "ec.h"
+#include "syscall.h"
 
 /* Any base below the non-canonical hole is harmless: the EC can only reach
  * its own mappings through it. */
 #define USER_HALF_END 0x0000800000000000ull
 
-static enum nova_status tls_set(uint64_t base)
+static _Noreturn void tls_set(const struct sys_regs *r)
 {
+    uint64_t base = hc_tls_set_decode(r).base;
     if (base >= USER_HALF_END)
-        return NOVA_BAD_PAR;
+        sys_finish(NOVA_BAD_PAR);
     fs_base_set(this_cpu()->current, base);
-    return NOVA_SUCCESS;
+    sys_finish(NOVA_SUCCESS);
 }
 
-void sys_tls(struct sys_regs *r)
+_Noreturn void sys_tls(struct sys_regs *r)
 {
     switch (hc_tls_decode(r).op) {
     case NOVA_TLS_OP_SET:
-        hc_return_status(r, tls_set(hc_tls_set_decode(r).base));
-        break;
+        tls_set(r);
     default:
-        hc_return_status(r, NOVA_BAD_HYP);
-        break;
+        sys_finish(NOVA_BAD_HYP);
     }
 }

@@ -5,6 +5,7 @@
  * with the spec/ TOML files, and "FAIL ..." for every failed check. Exit status 0 on success.
  */
 #define NOVA_WANT_NAMES
+#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,10 +32,12 @@ static int failures;
     printf("LAYOUT %s.%s %zu %zu\n", #s, #f, offsetof(struct nova_##s, f), sizeof(((struct nova_##s *)0)->f))
 #define SIZE(s) printf("SIZE %s %zu\n", #s, sizeof(struct nova_##s))
 
-/* ---- Handlers for the dispatch table: each records which one ran. ---- */
+/* ---- Handlers for the dispatch table: each records which one ran and,
+ * as handlers never return, jumps back to dispatch(). ---- */
 static const char *ran;
+static jmp_buf handled;
 #define HANDLER(name) \
-    void sys_##name(struct sys_regs *r) { ran = #name; (void)r; }
+    _Noreturn void sys_##name(struct sys_regs *r) { ran = #name; (void)r; longjmp(handled, 1); }
 HANDLER(call)
 HANDLER(reply)
 HANDLER(create_pd)
@@ -341,6 +344,22 @@ static void check_decode(void)
 #endif
 }
 
+/* Runs the table's handler for `r`, and checks that hc_info_of names the
+ * hypercall that ran (none for bad_hyp). */
+static void dispatch(struct sys_regs *r)
+{
+    ran = NULL;
+    if (!setjmp(handled))
+        hypercall_table[hc_number(r)](r);
+    const struct nova_hc_info *info = hc_info_of(r);
+    const char *named = info ? info->name : "bad_hyp";
+    if (ran && strcmp(ran, named) != 0) {
+        printf("FAIL hc_info_of(rdi %#llx, rsi %#llx) names %s, but sys_%s ran\n",
+               (unsigned long long)r->rdi, (unsigned long long)r->rsi, named, ran);
+        failures++;
+    }
+}
+
 #if defined(NOVA_EXT_DEBUG) && defined(NOVA_EXT_TLS)
 /* Both extensions share number 0xf: the sub-operation picks the handler. */
 static void check_shared_slot(void)
@@ -352,10 +371,9 @@ static void check_shared_slot(void)
     struct sys_regs r;
     memset(&r, 0, sizeof r);
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        ran = NULL;
         r.rdi = nova_hc_id(0xf, 0, 0);
         r.rsi = cases[i].op;
-        hypercall_table[hc_number(&r)](&r);
+        dispatch(&r);
         if (!ran || strcmp(ran, cases[i].want) != 0) {
             printf("FAIL shared slot 0xf, sub-operation %#llx ran %s, want sys_%s\n",
                    (unsigned long long)cases[i].op, ran ? ran : "nothing", cases[i].want);
@@ -381,9 +399,8 @@ static void check_dispatch(void)
     struct sys_regs r;
     memset(&r, 0, sizeof r);
     for (unsigned n = 0; n < NOVA_HC_COUNT; n++) {
-        ran = NULL;
         r.rdi = nova_hc_id(n, 0xf, 0x1234);
-        hypercall_table[hc_number(&r)](&r);
+        dispatch(&r);
         if (!ran || strcmp(ran, want[n]) != 0) {
             printf("FAIL dispatch slot %u ran %s, want sys_%s\n", n, ran ? ran : "nothing", want[n]);
             failures++;

@@ -26,4 +26,10 @@ struct sys_regs {
 #define SYS_REGS_SIZE   (22 * 8)
 #ifndef __ASSEMBLER__
 _Static_assert(sizeof(struct sys_regs) == SYS_REGS_SIZE, "entry.S depends on this layout");
+
+#define SYSCALL_INSN_LEN 2
+
+/* Wind a frame saved at syscall entry back onto its syscall instruction,
+ * so the EC executes the hypercall again when it resumes. */
+static inline void sys_regs_restart_syscall(struct sys_regs *r) { r->rip -= SYSCALL_INSN_LEN; }
 #endif
