@@ -22,36 +22,50 @@
 #include "sc.h"
 #include "sm.h"
 #include "topology.h"
+#include "vcpu.h"
 
 _Noreturn void ret_user_iret(struct sys_regs *r);
 _Noreturn void ret_user_sysret(struct sys_regs *r);
 
 static unsigned ec_count;
 
+/* A thread's UTCB: a kernel frame mapped into its PD for its lifetime. */
+static bool attach_utcb(struct ec *ec, struct pd *owner, uint64_t utcb_va)
+{
+    uint64_t utcb_pa = frame_alloc();
+    struct mdb_node *utcb = utcb_pa ? pd_map_frame(ec->pd, utcb_va, utcb_pa, MAP_R | MAP_W) : 0;
+    if (!utcb) {
+        if (utcb_pa)
+            frame_free(utcb_pa);
+        return false;
+    }
+    utcb->pinned = true;   /* the UTCB belongs to the EC for its lifetime */
+    owner->kmem_used += PAGE_SIZE;
+    ec->utcb = phys_to_virt(utcb_pa);
+    ec->utcb_va = utcb_va;
+    return true;
+}
+
+/* UTCB 0 makes a virtual CPU (spec 5.3.2): no UTCB, schedulable whatever
+ * its G flag says (an interpretation, see docs/api.md). */
 struct ec *ec_create(struct pd *pd, struct pd *owner, unsigned cpu, uint64_t utcb_va, uint64_t sp,
                      uint64_t sel_evt, bool global)
 {
     struct ec *ec = pd_alloc(owner, sizeof *ec);
-    uint64_t utcb_pa = ec ? frame_alloc() : 0;
-    struct mdb_node *utcb = utcb_pa ? pd_map_frame(pd, utcb_va, utcb_pa, MAP_R | MAP_W) : 0;
-    if (!utcb) {
-        if (utcb_pa)
-            frame_free(utcb_pa);
+    if (!ec)
+        return 0;
+    ec->pd = pd;
+    if (!(utcb_va ? attach_utcb(ec, owner, utcb_va) : vcpu_create(ec, owner))) {
         pd_free(owner, ec, sizeof *ec);
         return 0;
     }
-    utcb->pinned = true;   /* the UTCB belongs to the EC for its lifetime */
-    owner->kmem_used += PAGE_SIZE;
     ec->obj = (struct kobj){ .type = KOBJ_EC, .owner = owner };
     ec->id = ++ec_count;
-    ec->pd = pd;
     ec->cpu = cpu;
-    ec->global = global;
-    ec->utcb = phys_to_virt(utcb_pa);
-    ec->utcb_va = utcb_va;
+    ec->global = global || ec->vcpu;
     ec->sel_evt = sel_evt;
     ec->event = NO_EVENT;
-    ec->state = global ? EC_READY : EC_WAIT_CALL;   /* local ECs start as if after reply */
+    ec->state = ec->global ? EC_READY : EC_WAIT_CALL;   /* local ECs start as if after reply */
     ec->regs = (struct sys_regs){ .cs = SEL_UCODE, .ss = SEL_UDATA, .rflags = RFLAGS_USER_INIT,
                                   .rsp = sp, .vector = ENTRY_NEW };
     return ec;
@@ -63,18 +77,18 @@ void ec_set_state(struct ec *ec, enum ec_state state)
     sched_unpark(ec);
 }
 
-static _Noreturn void raise_event(struct ec *ec, unsigned event);
-
 _Noreturn void ec_resume(struct ec *ec)
 {
     if (ec->startup_pending) {
         ec->startup_pending = false;
-        raise_event(ec, NOVA_EVT_STARTUP);
+        ec_raise_event(ec, ec->vcpu ? NOVA_SVM_EXIT_STARTUP : NOVA_EVT_STARTUP);
     }
     if (ec->recall_pending) {
         ec->recall_pending = false;
-        raise_event(ec, NOVA_EVT_RECALL);
+        ec_raise_event(ec, ec->vcpu ? NOVA_SVM_EXIT_RECALL : NOVA_EVT_RECALL);
     }
+    if (ec->vcpu)
+        vcpu_resume(ec);
     struct percpu *cpu = this_cpu();
     cpu->current = ec;
     cpu->cur_regs = &ec->regs;
@@ -109,6 +123,12 @@ void ec_stop(struct ec *ec)
 /* Say why, then stop it. */
 static void ec_kill(struct ec *ec, const char *why, unsigned event)
 {
+    if (ec->vcpu) {
+        kprintf("novum: vCPU shut down: exit 0x%x (%s 0x%lx), ec %u\n", event, why, ec->sel_evt + event, ec->id);
+        vcpu_dump(ec);
+        ec_stop(ec);
+        return;
+    }
     kprintf("novum: EC shut down: #%s at rip=0x%016lx (%s 0x%lx), ec %u\n", exception_name(event), ec->regs.rip,
             why, ec->sel_evt + event, ec->id);
     dump_regs(&ec->regs);
@@ -123,7 +143,7 @@ _Noreturn void ec_shutdown(struct ec *ec, const char *why, unsigned event)
 
 /* An exception or event of `ec` becomes an implicit donating call through
  * the portal at SELEVT + event (spec 3.3); without one the EC is shut down. */
-static _Noreturn void raise_event(struct ec *ec, unsigned event)
+_Noreturn void ec_raise_event(struct ec *ec, unsigned event)
 {
     struct pt *pt = (struct pt *)cap_get(ec->pd, ec->sel_evt + event, KOBJ_PT, 0);
     if (!pt)
@@ -143,7 +163,7 @@ _Noreturn void ec_handle_exception(struct ec *ec, unsigned vector)
 {
     if (vector == NOVA_EXC_NM && fpu_claim(ec))
         ec_resume(ec);
-    raise_event(ec, vector);
+    ec_raise_event(ec, vector);
 }
 
 void ec_kill_bad_reply(struct ec *ec)
@@ -161,9 +181,9 @@ void sys_create_ec(struct sys_regs *r)
         st = NOVA_BAD_CAP;
     else if (!cpu_online(a.cpu))
         st = NOVA_BAD_CPU;
-    else if (!a.utcb)
-        st = NOVA_BAD_FTR;   /* virtual CPUs are not supported */
-    else if (!user_range_ok(a.utcb, PAGE_SIZE) || pd_is_mapped(pd, a.utcb) || !user_canonical(a.sp))
+    else if (!a.utcb && !vcpu_supported())
+        st = NOVA_BAD_FTR;   /* no SVM with nested paging on every CPU */
+    else if (a.utcb && (!user_range_ok(a.utcb, PAGE_SIZE) || pd_is_mapped(pd, a.utcb) || !user_canonical(a.sp)))
         st = NOVA_BAD_PAR;
     if (st != NOVA_SUCCESS) {
         hc_return_status(r, st);
@@ -172,7 +192,10 @@ void sys_create_ec(struct sys_regs *r)
     struct ec *ec = ec_create(pd, pd, (unsigned)a.cpu, a.utcb, a.sp, a.sel_evt, hc_create_ec_g(&a));
     if (!ec || !space_obj_insert(cur, a.sel_obj0, &ec->obj,
                                  NOVA_PERM_EC_CT | NOVA_PERM_EC_SC | NOVA_PERM_EC_PT)) {
-        if (ec) {
+        if (ec && ec->vcpu) {
+            vcpu_destroy(ec, pd);
+            pd_free(pd, ec, sizeof *ec);
+        } else if (ec) {
             struct mdb_node *utcb = mdb_lookup(pd, SPACE_MEM, a.utcb >> PAGE_SHIFT);
             unsigned all = ~0u;
             utcb->pinned = false;

@@ -21,6 +21,8 @@
 #include "sc.h"
 #include "sm.h"
 #include "topology.h"
+#include "guest_space.h"
+#include "vcpu.h"
 
 static struct ec *zombies;   /* destroyed ECs a CPU may still be running */
 
@@ -67,12 +69,13 @@ static bool running_somewhere(const struct ec *ec)
 static void free_ec(struct ec *ec)
 {
     fs_base_forget(ec);
+    if (ec->vcpu)
+        vcpu_destroy(ec, ec->obj.owner);   /* its VMCB, once no CPU runs the guest */
     free_object(&ec->obj, ec, sizeof *ec);
 }
 
-static void destroy_ec(struct ec *ec)
+static void release_utcb(struct ec *ec)
 {
-    ec_stop(ec);
     struct mdb_node *utcb = mdb_lookup(ec->pd, SPACE_MEM, ec->utcb_va >> PAGE_SHIFT);
     if (utcb) {
         unsigned all = ~0u;
@@ -82,6 +85,13 @@ static void destroy_ec(struct ec *ec)
     frame_free(virt_to_phys(ec->utcb));
     if (ec->obj.owner)
         ec->obj.owner->kmem_used -= PAGE_SIZE;
+}
+
+static void destroy_ec(struct ec *ec)
+{
+    ec_stop(ec);
+    if (!ec->vcpu)
+        release_utcb(ec);
     struct pd *pd = ec->pd;
     if (running_somewhere(ec)) {
         ec->send_next = zombies;   /* its frame is still a CPU's TSS.RSP0 */
@@ -119,6 +129,7 @@ static void destroy_pd(struct pd *pd)
     for (unsigned s = SPACE_MEM; s <= SPACE_OBJ; s++)
         mdb_clear_space(pd, s);
     space_pio_destroy(pd);
+    guest_space_destroy(pd);
     pt_destroy_user(pd->pml4);
     pd->kmem_used -= PAGE_SIZE;
     free_object(&pd->obj, pd, sizeof *pd);

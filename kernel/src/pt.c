@@ -13,7 +13,7 @@ void sys_create_pt(struct sys_regs *r)
     struct pd *cur = this_cpu()->current->pd;
     struct pd *owner = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_PT);
     struct ec *ec = (struct ec *)cap_get(cur, a.sel_ec, KOBJ_EC, NOVA_PERM_EC_PT);
-    if (!cap_is_null(cur, a.sel_obj0) || !owner || !ec) {
+    if (!cap_is_null(cur, a.sel_obj0) || !owner || !ec || ec->vcpu) {   /* a vCPU takes no calls */
         hc_return_status(r, NOVA_BAD_CAP);
         return;
     }
