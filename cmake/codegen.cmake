@@ -27,6 +27,7 @@ set(NOVUM_GEN_OUTPUTS
     ${NOVUM_GEN_DIR}/include/nova/spec_tables.h
     ${NOVUM_GEN_DIR}/kernel/hypercall_decode.h
     ${NOVUM_GEN_DIR}/kernel/hypercall_table.c
+    ${NOVUM_GEN_DIR}/kernel/spec_objects.h
     ${NOVUM_GEN_DIR}/docs/api.md)
 
 add_custom_command(OUTPUT ${NOVUM_GEN_OUTPUTS}
@@ -34,3 +35,16 @@ add_custom_command(OUTPUT ${NOVUM_GEN_OUTPUTS}
     DEPENDS ${NOVUM_SPEC_FILES} ${NOVUM_GEN_TOOL}
     COMMENT "Generating interface code from spec/")
 add_custom_target(codegen DEPENDS ${NOVUM_GEN_OUTPUTS})
+
+# `ninja gen`: bring the generated files up to date and list them, for
+# reading (the build does not need this target).
+set(_gen_list_commands "")
+foreach(f ${NOVUM_GEN_OUTPUTS})
+    list(APPEND _gen_list_commands COMMAND ${CMAKE_COMMAND} -E echo "  ${f}")
+endforeach()
+add_custom_target(gen
+    COMMAND ${CMAKE_COMMAND} -E echo "Generated from spec/ by tools/codegen/gen.py (do not edit):"
+    ${_gen_list_commands}
+    DEPENDS ${NOVUM_GEN_OUTPUTS}
+    COMMENT "Listing the generated files"
+    VERBATIM)

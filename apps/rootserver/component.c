@@ -5,22 +5,22 @@
 #include "string.h"
 
 #define PAGE 4096ull
-/* selectors inside each component's block of the root's object space */
-#define BLK_PD     0x20
-#define BLK_EC     0x21
-#define BLK_SC     0x22
+/* Each component's block of the root's object space holds its event
+ * portals at 0..EXC-1 (faults.c) and its PD, EC and SC at the selectors the
+ * component finds them at (nova/component.h), then the portals it offers. */
+#define BLK_PD     NOVA_COMPONENT_SEL_PD
+#define BLK_EC     NOVA_COMPONENT_SEL_EC
+#define BLK_SC     NOVA_COMPONENT_SEL_SC
 #define BLK_OFFERS 0x40
-/* selectors in the component's own object space (docs/components.md) */
-#define OWN_PD     0x20
-#define OWN_USES   0x40
-#define OWN_GSIS   0x60
 
 struct component components[MAX_COMPONENTS];
 unsigned component_count;
 
-static unsigned hip_cpus(void)
+/* create_pd hands the new PD the block's event portals, EXC of them from 0 */
+static unsigned exc_order(void)
 {
-    return (nova_boot_hip->mem_offs - nova_boot_hip->cpu_offs) / nova_boot_hip->cpu_size;
+    _Static_assert((NOVA_EXC_SELECTORS & (NOVA_EXC_SELECTORS - 1)) == 0, "EXC is a power of two");
+    return (unsigned)__builtin_ctz(NOVA_EXC_SELECTORS);
 }
 
 bool component_create(unsigned i, const struct module *m)
@@ -39,8 +39,8 @@ bool component_create(unsigned i, const struct module *m)
     c->portal_entry = elf_symbol(c->elf, c->elf_size, "nova_portal_entry");
     c->sel_base = faults_portal_block(i);
     uint64_t b = c->sel_base;
-    if (!b || nova_create_pd(b + BLK_PD, ROOT_PD, nova_crd_obj(b, 5, 0x1f)) != NOVA_SUCCESS ||
-        nova_create_ec(b + BLK_EC, b + BLK_PD, p->cpu, COMPONENT_UTCB, COMPONENT_STACK, 0,
+    if (!b || nova_create_pd(b + BLK_PD, ROOT_PD, nova_crd_obj(b, exc_order(), NOVA_PERM_PT_ALL)) != NOVA_SUCCESS ||
+        nova_create_ec(b + BLK_EC, b + BLK_PD, p->cpu, NOVA_COMPONENT_UTCB, COMPONENT_STACK, 0,
                        NOVA_FLAG_CREATE_EC_G) != NOVA_SUCCESS) {
         nova_printf("rootserver: component %s: cannot create its PD and EC\n", p->name);
         return false;
@@ -108,7 +108,7 @@ static uint64_t console_selector(const struct nvpl_component *p)
 {
     for (uint32_t k = 0; k < p->use_count; k++)
         if (!strcmp(nvpl_portals(plan)[nvpl_uses(plan)[p->use_first + k].portal].name, "console"))
-            return OWN_USES + k;
+            return NOVA_COMPONENT_SEL_USE(k);
     return 0;
 }
 
@@ -117,16 +117,25 @@ void component_startup_reply(unsigned i, struct nova_utcb *u)
     const struct component *c = &components[i];
     const struct nvpl_component *p = c->plan;
     struct items it = { u, 0 };
-    for (unsigned k = 0; k < 3; k++)   /* its own PD, main EC and SC */
-        add_item(&it, nova_item_delegate(OWN_PD + k, 0, 0, 0), nova_crd_obj(c->sel_base + BLK_PD + k, 0, 0x1f));
+    static const struct { uint64_t sel; uint32_t perms; } own[] = {   /* its own PD, main EC and SC */
+        { NOVA_COMPONENT_SEL_PD, NOVA_PERM_PD_ALL },
+        { NOVA_COMPONENT_SEL_EC, NOVA_PERM_EC_ALL },
+        { NOVA_COMPONENT_SEL_SC, NOVA_PERM_SC_ALL },
+    };
+    for (unsigned k = 0; k < sizeof own / sizeof own[0]; k++)
+        add_item(&it, nova_item_delegate(own[k].sel, 0, 0, 0),
+                 nova_crd_obj(c->sel_base + own[k].sel, 0, own[k].perms));
     for (uint32_t k = 0; k < p->use_count; k++) {
         uint64_t sel = portal_selector(nvpl_uses(plan)[p->use_first + k].portal);
         if (sel)
-            add_item(&it, nova_item_delegate(OWN_USES + k, 0, 0, 0), nova_crd_obj(sel, 0, NOVA_PERM_PT_CALL));
+            add_item(&it, nova_item_delegate(NOVA_COMPONENT_SEL_USE(k), 0, 0, 0),
+                     nova_crd_obj(sel, 0, NOVA_PERM_PT_CALL));
     }
+    /* the kernel's GSI semaphores follow its idle SCs, one per HIP CPU descriptor */
     for (uint32_t k = 0; k < p->gsi_count; k++)
-        add_item(&it, nova_item_delegate(OWN_GSIS + k, 1, 0, 0),
-                 nova_crd_obj(hip_cpus() + nvpl_gsis(plan)[p->gsi_first + k].gsi, 0, 0x1f));
+        add_item(&it, nova_item_delegate(NOVA_COMPONENT_SEL_GSI(k), 1, 0, 0),
+                 nova_crd_obj(nova_hip_cpu_count(nova_boot_hip) + nvpl_gsis(plan)[p->gsi_first + k].gsi, 0,
+                              NOVA_PERM_SM_ALL));
     for (uint32_t k = 0; k < p->io_count; k++)
         grant_ports(&it, nvpl_io_ranges(plan)[p->io_first + k].base, nvpl_io_ranges(plan)[p->io_first + k].count);
     u->head.items = nova_utcb_items(0, it.n);

@@ -68,35 +68,3 @@ uint64_t faults_portal_block(unsigned i)
             return 0;
     return base;
 }
-
-/* The value of a symbol in an ELF's .symtab; 0 if there is none. */
-uint64_t elf_symbol(const uint8_t *elf, uint64_t size, const char *name)
-{
-    uint64_t shoff = *(const uint64_t *)(elf + 0x28);
-    unsigned shentsize = *(const uint16_t *)(elf + 0x3a), shnum = *(const uint16_t *)(elf + 0x3c);
-    if (shentsize != 64 || shoff > size || (uint64_t)shnum * 64 > size - shoff)
-        return 0;
-    for (unsigned i = 0; i < shnum; i++) {
-        const uint8_t *sh = elf + shoff + i * 64;
-        if (*(const uint32_t *)(sh + 4) != 2)   /* SHT_SYMTAB */
-            continue;
-        uint64_t off = *(const uint64_t *)(sh + 0x18), len = *(const uint64_t *)(sh + 0x20);
-        unsigned link = *(const uint32_t *)(sh + 0x28);
-        if (link >= shnum || off > size || len > size - off)
-            return 0;
-        const uint8_t *str = elf + shoff + link * 64;
-        uint64_t stroff = *(const uint64_t *)(str + 0x18), strlen_ = *(const uint64_t *)(str + 0x20);
-        if (stroff > size || strlen_ > size - stroff)
-            return 0;
-        for (uint64_t s = 0; s + 24 <= len; s += 24) {
-            uint32_t n = *(const uint32_t *)(elf + off + s);
-            const char *sym = (const char *)elf + stroff + n;
-            unsigned j = 0;
-            while (n + j < strlen_ && name[j] && sym[j] == name[j])
-                j++;
-            if (!name[j] && n + j < strlen_ && !sym[j])
-                return *(const uint64_t *)(elf + off + s + 8);
-        }
-    }
-    return 0;
-}

@@ -6,12 +6,12 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include <nova/component.h>
 #include <nova/nova.h>
 #include "boot_plan.h"
 #include "elf_check.h"
 
-#define ROOT_PD 0x20
-#define ROOT_EC 0x21
+#define ROOT_PD (NOVA_EXC_SELECTORS + 0)   /* where the kernel put the root PD (spec 6.1) */
 
 /* --- what the root takes from the kernel (kernel_grants.c) ------------- */
 bool kernel_grant(uint64_t crd, uint64_t hotspot, uint64_t window);
@@ -28,7 +28,6 @@ struct module { uint64_t pa, size; };
 unsigned modules_find(const struct nova_hip *hip, struct module *out, unsigned max);
 
 /* --- components (component.c) ------------------------------------------- */
-#define COMPONENT_UTCB   0x00007fffffffd000ull
 #define COMPONENT_STACK  0x00007ffff0000000ull   /* top of the main stack */
 #define COMPONENT_HEAP   0x0000000040000000ull
 #define MAX_COMPONENTS   32
@@ -58,4 +57,3 @@ bool component_page(unsigned index, uint64_t addr, uint64_t *pa, unsigned *perms
 /* --- the pager and crash reporter (faults.c) ----------------------------- */
 bool faults_init(void);
 uint64_t faults_portal_block(unsigned index);   /* creates 32 event portals */
-uint64_t elf_symbol(const uint8_t *elf, uint64_t size, const char *name);

@@ -1,4 +1,5 @@
 /* The Hypervisor Information Page (spec 6.2) as the root task receives it. */
+#include "self_delegate.h"
 #include "test.h"
 
 static const uint8_t *hip_bytes(void) { return (const uint8_t *)nova_boot_hip; }
@@ -27,11 +28,8 @@ NOVA_TEST(hip_descriptor_arrays_are_consistent)
 
 NOVA_TEST(hip_boot_cpu_is_enabled)
 {
-    const struct nova_hip *hip = nova_boot_hip;
-    unsigned ncpu = (hip->mem_offs - hip->cpu_offs) / hip->cpu_size;
-    REQUIRE(nova_boot_cpu < ncpu);
-    const struct nova_hip_cpu *c = (const void *)(hip_bytes() + hip->cpu_offs + nova_boot_cpu * hip->cpu_size);
-    CHECK(c->flags & NOVA_HIP_CPU_FLAGS_ENABLED);
+    REQUIRE(nova_boot_cpu < nova_hip_cpu_count(nova_boot_hip));
+    CHECK(nova_hip_cpu_desc(nova_boot_hip, nova_boot_cpu)->flags & NOVA_HIP_CPU_FLAGS_ENABLED);
 }
 
 static unsigned count_mem(int32_t type)
@@ -62,10 +60,48 @@ NOVA_TEST(hip_implementation_parameters)
     CHECK_EQ(hip->exc, NOVA_EXC_SELECTORS);
     CHECK_EQ(hip->sel, NOVA_SEL_COUNT);
     CHECK_EQ(hip->api_version, NOVA_API_VERSION);
-    CHECK(hip->utcb_sizes & (1u << 12));
-    CHECK(hip->page_sizes & (1u << 12));
+    CHECK_EQ(hip->utcb_sizes, NOVA_UTCB_SIZES);   /* whole masks: no size more or less */
+    CHECK_EQ(hip->page_sizes, NOVA_PAGE_SIZES);
     CHECK(hip->tsc_freq_khz != 0);
     CHECK(hip->gsi != 0);
+}
+
+#define HIP_ALIAS_PAGE 0x3400000ull   /* an unused, 2 MiB aligned page number */
+#define PAGES_2M       512u
+
+/* The first page of the highest 2 MiB aligned block of available RAM (the
+ * kernel carves its pool from the bottom up); 0 if there is none. */
+static uint64_t top_available_2m_block(void)
+{
+    uint64_t best = 0;
+    for (unsigned i = 0; i < nova_hip_mem_count(nova_boot_hip); i++) {
+        const struct nova_hip_mem *m = nova_hip_mem_desc(nova_boot_hip, i);
+        uint64_t first = ((m->address + m->size) >> 21 << 9) - PAGES_2M;
+        if (m->type == NOVA_HIP_MEM_AVAILABLE && m->size >= (4ull << 20) && first > best)
+            best = first;
+    }
+    return best;
+}
+
+/* A bit in the mask promises mappings of that size. Memory capabilities
+ * exist per 4 KiB page, so a 2 MiB delegation arrives as 4 KiB capabilities
+ * (lookup reports order 0), and 4 KiB must be the only size announced. */
+NOVA_TEST(hip_page_sizes_are_the_sizes_delegation_maps)
+{
+    uint64_t src = top_available_2m_block(), order = 9, crd = nova_crd_null();
+    REQUIRE(src != 0);
+    REQUIRE_EQ(delegate_to_self(nova_crd_mem(src, order, NOVA_PERM_MEM_R), HIP_ALIAS_PAGE, true,
+                                nova_crd_mem(HIP_ALIAS_PAGE, order, NOVA_PERM_MEM_ALL)), NOVA_SUCCESS);
+    uint64_t page = HIP_ALIAS_PAGE;
+    for (; page < HIP_ALIAS_PAGE + PAGES_2M; page++) {   /* the kernel keeps its own pages back */
+        crd = nova_crd_mem(page, 0, 0);
+        REQUIRE_EQ(nova_lookup(&crd), NOVA_SUCCESS);
+        if (crd != nova_crd_null())
+            break;
+    }
+    CHECK_EQ(crd, nova_crd_mem(page, 0, NOVA_PERM_MEM_R));   /* a 4 KiB page, not part of a 2 MiB one */
+    CHECK_EQ(nova_boot_hip->page_sizes, 1u << 12);
+    CHECK_EQ(nova_revoke(nova_crd_mem(HIP_ALIAS_PAGE, order, NOVA_PERM_MEM_ALL), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
 }
 
 NOVA_TEST(hip_is_read_only)

@@ -3,6 +3,7 @@
  * sends it (self_delegate.c), so the root derives capabilities from its
  * own inside its own spaces and watches them with lookup. */
 #include "self_delegate.h"
+#include "support.h"
 #include "test.h"
 
 #define RV_SEL   0x7a00   /* this file's objects (0x7400 self_delegate, 0x7600 test_irq) */
@@ -122,4 +123,57 @@ NOVA_TEST(translate_finds_the_capability_a_copy_came_from)
     CHECK_EQ(translate_from_self(nova_crd_obj(copy, 0, 0), nova_crd_obj(sm + 0x1000, 4, 0x1f)), nova_crd_null());
     CHECK_EQ(translate_from_self(nova_crd_obj(copy, 0, 0), nova_crd_mem(0, 20, 0x7)), nova_crd_null());
     CHECK_EQ(translate_from_self(nova_crd_obj(RV_SEL + 0x132, 0, 0), nova_crd_obj(0, 20, 0x1f)), nova_crd_null());
+}
+
+/* --- revocations larger than one kernel entry's chunk -------------------- */
+
+#define MANY       (2 * NOVA_REVOKE_CHUNK)   /* capabilities: the revoke restarts at least once */
+#define MANY_ORDER ((unsigned)__builtin_ctz(MANY))
+_Static_assert((MANY & (MANY - 1)) == 0, "a power of two, for one aligned CRD");
+
+/* A semaphore at `base` and MANY - 1 copies derived from it filling the
+ * block: each delegation copies the block's first 2^o capabilities to the
+ * next 2^o selectors. */
+static bool semaphore_with_many_copies(uint64_t base)
+{
+    if (nova_create_sm(base, SEL_ROOT_PD, 0) != NOVA_SUCCESS)
+        return false;
+    for (unsigned o = 0; o < MANY_ORDER; o++) {
+        uint64_t half = 1ull << o;
+        if (delegate_to_self(nova_crd_obj(base, o, NOVA_PERM_SM_ALL), base + half, false,
+                             nova_crd_obj(base + half, o, NOVA_PERM_SM_ALL)) != NOVA_SUCCESS)
+            return false;
+    }
+    return true;
+}
+
+/* How many selectors of [first, first + n) hold a capability. */
+static unsigned holding(uint64_t first, unsigned n)
+{
+    unsigned held = 0;
+    for (unsigned i = 0; i < n; i++)
+        held += lookup(nova_crd_obj(first + i, 0, 0)) != nova_crd_null();
+    return held;
+}
+
+NOVA_TEST(revoke_of_more_copies_than_one_chunk_removes_them_all)
+{
+    uint64_t base = sel_alloc(MANY);
+    REQUIRE(semaphore_with_many_copies(base));
+    REQUIRE_EQ(holding(base, MANY), MANY);
+    CHECK_EQ(nova_revoke(nova_crd_obj(base, 0, NOVA_PERM_SM_ALL), 0), NOVA_SUCCESS);
+    CHECK_EQ(holding(base + 1, MANY - 1), 0);
+    CHECK_EQ(lookup(nova_crd_obj(base, 0, 0)), nova_crd_obj(base, 0, NOVA_PERM_SM_ALL));   /* the source stays */
+    CHECK_EQ(nova_sm_ctrl(base, 0), NOVA_SUCCESS);
+    CHECK_EQ(nova_sm_ctrl(base, NOVA_FLAG_SM_CTRL_DN), NOVA_SUCCESS);
+    CHECK_EQ(nova_revoke(nova_crd_obj(base, 0, NOVA_PERM_SM_ALL), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+}
+
+NOVA_TEST(self_revoke_of_a_range_larger_than_one_chunk_empties_it)
+{
+    uint64_t base = sel_alloc(MANY);
+    REQUIRE(semaphore_with_many_copies(base));
+    CHECK_EQ(nova_revoke(nova_crd_obj(base, MANY_ORDER, NOVA_PERM_SM_ALL), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    CHECK_EQ(holding(base, MANY), 0);
+    CHECK_EQ(nova_create_sm(base, SEL_ROOT_PD, 0), NOVA_SUCCESS);   /* the selectors are free again */
 }

@@ -1,6 +1,7 @@
 /* Work across CPUs: ECs bound to the second CPU, calls that would cross
  * CPUs (BAD_CPU), and a semaphore signalled from the other CPU. The suite
  * runs with two CPUs (NOVUM_QEMU_SMP). */
+#include "support.h"
 #include "test.h"
 
 #define SMP_SEL   0x7100
@@ -12,13 +13,9 @@ static volatile uint64_t worker_cpu_seen;
 
 static unsigned other_cpu(void)
 {
-    const struct nova_hip *hip = nova_boot_hip;
-    unsigned n = (hip->mem_offs - hip->cpu_offs) / hip->cpu_size;
-    for (unsigned i = 0; i < n; i++) {
-        const struct nova_hip_cpu *c = (const void *)((const uint8_t *)hip + hip->cpu_offs + i * hip->cpu_size);
-        if (i != nova_boot_cpu && (c->flags & NOVA_HIP_CPU_FLAGS_ENABLED))
+    for (unsigned i = 0; i < nova_hip_cpu_count(nova_boot_hip); i++)
+        if (i != nova_boot_cpu && (nova_hip_cpu_desc(nova_boot_hip, i)->flags & NOVA_HIP_CPU_FLAGS_ENABLED))
             return i;
-    }
     return ~0u;
 }
 
@@ -143,8 +140,7 @@ NOVA_TEST(smp_shootdowns_while_the_other_cpu_enters_the_kernel)
     REQUIRE_EQ(nova_create_ec(BUSY_SEL + 1, SEL_ROOT_PD, cpu, BUSY_UTCB + 0x1000, top(busy_stack, sizeof busy_stack),
                               BUSY_EVT, NOVA_FLAG_CREATE_EC_G), NOVA_SUCCESS);
     REQUIRE_EQ(nova_create_sc(BUSY_SEL + 2, SEL_ROOT_PD, BUSY_SEL + 1, nova_qpd(1000, 1)), NOVA_SUCCESS);
-    while (busy_calls < 100)
-        ;
+    REQUIRE(spin_until_ge(&busy_calls, 100));   /* the other CPU is in its loop */
     uint64_t src = (uintptr_t)shoot_page >> 12;
     for (unsigned i = 0; i < 300; i++) {
         REQUIRE_EQ(delegate_to_self(nova_crd_mem(src, 0, 0x3), ALIAS_PAGE, false, nova_crd_mem(ALIAS_PAGE, 0, 0x7)),
@@ -152,8 +148,6 @@ NOVA_TEST(smp_shootdowns_while_the_other_cpu_enters_the_kernel)
         REQUIRE_EQ(nova_revoke(nova_crd_mem(src, 0, 0x7), 0), NOVA_SUCCESS);   /* unmaps: a shootdown */
     }
     uint64_t before = busy_calls;
-    while (busy_calls == before)
-        ;
-    CHECK(busy_calls > before);   /* the other CPU kept going */
+    CHECK(spin_until_ge(&busy_calls, before + 1));   /* the other CPU kept going */
     busy_stop = 1;
 }

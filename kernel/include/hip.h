@@ -7,4 +7,3 @@ extern struct nova_hip *hip;      /* kernel view, one page */
 extern uint64_t hip_phys;
 
 void hip_build(unsigned boot_cpu);
-uint16_t hip_checksum(const void *p, unsigned length);

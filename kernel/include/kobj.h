@@ -1,8 +1,7 @@
 /* Common header of every kernel object a capability can refer to. */
 #pragma once
 #include <stdint.h>
-
-enum kobj_type { KOBJ_PD = 1, KOBJ_EC, KOBJ_SC, KOBJ_PT, KOBJ_SM };
+#include <spec_objects.h>   /* enum kobj_type: the object capability types */
 
 struct pd;
 

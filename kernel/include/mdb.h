@@ -8,11 +8,10 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include <spec_objects.h>   /* enum cap_space: numbered as the CRD types */
 #include "radix.h"
 
 struct pd;
-
-enum cap_space { SPACE_MEM = 1, SPACE_PIO = 2, SPACE_OBJ = 3 };   /* = CRD types */
 
 struct mdb_node {
     struct pd *pd;

@@ -11,7 +11,7 @@
 
 struct pd {
     struct kobj obj;
-    struct radix space[4];   /* indexed by CRD type: 1 memory, 2 port I/O, 3 objects */
+    struct radix space[CAP_SPACE_SLOTS];   /* indexed by enum cap_space */
     struct space_pio pio;
     uint64_t pml4;        /* memory space: the page table, physical */
     struct guest_space guest;   /* what its vCPUs see (G bit, guest_space.h) */

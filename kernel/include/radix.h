@@ -11,6 +11,8 @@ struct radix {
     unsigned levels;    /* keys have 9 * levels bits */
 };
 
+/* The fewest levels whose keys cover 0 .. keys - 1 (at least one). */
+unsigned radix_levels_for(uint64_t keys);
 /* The slot for `key`; 0 if absent and !create, or out of memory. */
 void **radix_slot(struct radix *r, uint64_t key, struct pd *charge, bool create);
 /* The first key >= from and < end whose slot is non-empty, or end. */

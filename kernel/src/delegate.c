@@ -139,7 +139,7 @@ void delegate_items(struct ec *from, struct ec *to, bool exception_reply)
         uint64_t item = src->data.words[NOVA_UTCB_TYPED_ITEM_WORD(i)];
         uint64_t crd = src->data.words[NOVA_UTCB_TYPED_CRD_WORD(i)];
         /* a reply to an exception has no window: the whole space, placed by hotspot */
-        struct window w = exception_reply ? (struct window){ (unsigned)nova_crd_type(crd), { 0, 64 }, 0x1f }
+        struct window w = exception_reply ? (struct window){ (unsigned)nova_crd_type(crd), { 0, 64 }, NOVA_CRD_MASK_MAX }
                                           : window_of(to->utcb->head.del);
         uint64_t result = nova_item_kind(item) == NOVA_ITEM_KIND_DELEGATE
                               ? delegate_one(from, to, item, crd, w)

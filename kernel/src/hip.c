@@ -16,14 +16,6 @@
 struct nova_hip *hip;
 uint64_t hip_phys;
 
-uint16_t hip_checksum(const void *p, unsigned length)
-{
-    uint16_t sum = 0;
-    for (unsigned i = 0; i + 1 < length; i += 2)
-        sum += *(const uint16_t *)((const uint8_t *)p + i);
-    return sum;
-}
-
 static void add_mem(struct nova_hip_mem **m, uint64_t addr, uint64_t size, int32_t type, uint32_t aux)
 {
     if ((uint8_t *)(*m + 1) > (uint8_t *)hip + PAGE_SIZE)
@@ -77,12 +69,12 @@ void hip_build(unsigned boot_cpu)
     hip->exc = NOVA_EXC_SELECTORS;
     hip->vmi = vcpu_supported() ? NOVA_VMI_SELECTORS : 0;
     hip->gsi = platform.gsi_count;
-    hip->page_sizes = 1u << 12;
-    hip->utcb_sizes = 1u << 12;
+    hip->page_sizes = NOVA_PAGE_SIZES;
+    hip->utcb_sizes = NOVA_UTCB_SIZES;
     hip->tsc_freq_khz = tsc_khz;
     hip->bus_freq_khz = lapic_timer_khz;
     fill_cpus((struct nova_hip_cpu *)((uint8_t *)hip + hip->cpu_offs));
     struct nova_hip_mem *end = fill_mem((struct nova_hip_mem *)((uint8_t *)hip + hip->mem_offs));
     hip->length = (uint16_t)((uint8_t *)end - (uint8_t *)hip);
-    hip->checksum = (uint16_t)(0 - hip_checksum(hip, hip->length));
+    hip->checksum = (uint16_t)(0 - nova_hip_sum16(hip, hip->length));
 }

@@ -44,7 +44,7 @@ void ipc_rendezvous(struct ec *caller, struct pt *pt, bool donate)
         delegate_items(caller, callee, false);
     }
     callee->regs.rip = pt->ip;
-    callee->regs.rdi = pt->pid;
+    hc_reply_entry(&callee->regs, pt->pid);
     callee->caller = caller;
     caller->callee = callee;
     caller->donated = donate;
@@ -91,7 +91,7 @@ static void abort_waiter(struct ec *w)
         ec_kill_handler_gone(w);
         return;
     }
-    w->regs.rdi = NOVA_COM_ABT;
+    hc_return_status(&w->regs, NOVA_COM_ABT);
     ec_set_state(w, EC_READY);
 }
 
@@ -132,7 +132,7 @@ static void deliver_reply(struct ec *callee, struct ec *caller)
     } else {
         copy_untyped(callee->utcb, caller->utcb);
         delegate_items(callee, caller, false);
-        caller->regs.rdi = NOVA_SUCCESS;
+        hc_return_status(&caller->regs, NOVA_SUCCESS);
     }
     ec_set_state(caller, EC_READY);
 }

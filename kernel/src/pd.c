@@ -32,9 +32,9 @@ struct pd *pd_create(struct pd *owner, bool is_root)
         return 0;
     pd->obj = (struct kobj){ .type = KOBJ_PD, .owner = owner };
     pd->is_root = is_root;
-    pd->space[SPACE_MEM].levels = 4;   /* 36-bit page numbers */
-    pd->space[SPACE_PIO].levels = 2;   /* 16-bit ports */
-    pd->space[SPACE_OBJ].levels = 3;   /* selectors below SEL = 2^20 */
+    pd->space[SPACE_MEM].levels = radix_levels_for(USER_LIMIT >> PAGE_SHIFT);   /* user page numbers */
+    pd->space[SPACE_PIO].levels = radix_levels_for(PIO_PORTS);
+    pd->space[SPACE_OBJ].levels = radix_levels_for(NOVA_SEL_COUNT);   /* selectors wrap at SEL */
     pd->pml4 = pt_create_user();
     if (!pd->pml4) {
         pd_free(owner, pd, sizeof *pd);
@@ -110,7 +110,7 @@ void sys_create_pd(struct sys_regs *r)
     }
     struct pd *pd = pd_create(owner, false);
     if (!pd || !delegate_initial(cur, pd, a.crd) ||
-        !space_obj_insert(cur, a.sel_obj0, &pd->obj, 0x1f)) {
+        !space_obj_insert(cur, a.sel_obj0, &pd->obj, NOVA_PERM_PD_ALL)) {
         if (pd) {
             mdb_clear_space(pd, SPACE_OBJ);
             pt_destroy_user(pd->pml4);

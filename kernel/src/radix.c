@@ -7,6 +7,14 @@
 
 static unsigned index_at(uint64_t key, unsigned level) { return (key >> (BITS * level)) & (WIDTH - 1); }
 
+unsigned radix_levels_for(uint64_t keys)
+{
+    unsigned levels = 1;
+    while (levels * BITS < 64 && keys > 1ull << (levels * BITS))
+        levels++;
+    return levels;
+}
+
 void **radix_slot(struct radix *r, uint64_t key, struct pd *charge, bool create)
 {
     if (r->levels * BITS < 64 && key >> (r->levels * BITS))

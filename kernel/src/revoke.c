@@ -16,7 +16,7 @@
 #include "pd.h"
 #include "sc.h"
 
-#define REVOKE_CHUNK 1024
+#define REVOKE_CHUNK NOVA_REVOKE_CHUNK
 #define SYSCALL_INSN_LEN 2
 
 static uint64_t space_limit(unsigned type)

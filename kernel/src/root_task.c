@@ -4,6 +4,7 @@
  * and SC at selectors EXC+0, EXC+1 and EXC+2. */
 #include <arch/memlayout.h>
 #include <arch/paging.h>
+#include <hypercall_decode.h>
 #include "console.h"
 #include "ec.h"
 #include "elf_check.h"
@@ -57,10 +58,9 @@ static bool load_segments(struct pd *pd, const struct elf_image *img)
 
 static bool populate_object_space(struct pd *pd, struct ec *ec, struct sc *sc)
 {
-    return space_obj_insert(pd, NOVA_EXC_SELECTORS + 0, &pd->obj, 0x1f) &&
-           space_obj_insert(pd, NOVA_EXC_SELECTORS + 1, &ec->obj,
-                            NOVA_PERM_EC_CT | NOVA_PERM_EC_SC | NOVA_PERM_EC_PT) &&
-           space_obj_insert(pd, NOVA_EXC_SELECTORS + 2, &sc->obj, NOVA_PERM_SC_CT);
+    return space_obj_insert(pd, NOVA_EXC_SELECTORS + 0, &pd->obj, NOVA_PERM_PD_ALL) &&
+           space_obj_insert(pd, NOVA_EXC_SELECTORS + 1, &ec->obj, NOVA_PERM_EC_ALL) &&
+           space_obj_insert(pd, NOVA_EXC_SELECTORS + 2, &sc->obj, NOVA_PERM_SC_ALL);
 }
 
 bool root_task_create(const struct boot_module *m, unsigned boot_cpu)
@@ -84,7 +84,7 @@ bool root_task_create(const struct boot_module *m, unsigned boot_cpu)
     kobj_get(&ec->obj);   /* the root SC's EC */
     ec->started = true;   /* the root EC starts at its entry, without STARTUP */
     ec->regs.rip = img.entry;
-    ec->regs.rdi = boot_cpu;
+    hc_root_entry(&ec->regs, boot_cpu, USER_HIP_ADDR);
     sched_enqueue(sc);
     return true;
 }

@@ -23,7 +23,8 @@
 #include "pd.h"
 #include "sc.h"
 
-#define PRIORITIES 256
+#define PRIORITIES (NOVA_QPD_PRIORITY_MAX + 1)   /* every value of the QPD's priority field */
+_Static_assert(PRIORITIES % 64 == 0, "whole words of the runqueue bitmap");
 
 struct runqueue {
     struct sc *head[PRIORITIES];

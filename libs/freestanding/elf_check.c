@@ -4,18 +4,6 @@
 #include "elf_check.h"
 #include "string.h"
 
-struct elf64_ehdr {
-    uint8_t ident[16];
-    uint16_t type, machine;
-    uint32_t version;
-    uint64_t entry, phoff, shoff;
-    uint32_t flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-#define ET_EXEC 2
-#define EM_X86_64 62
-
 static const char *check_segment(const struct elf64_phdr *p, uint64_t size, uint64_t user_limit)
 {
     if (p->filesz > p->memsz)

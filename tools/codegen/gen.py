@@ -11,6 +11,7 @@ interface. This script reads them, checks them for consistency and writes
   OUTDIR/include/nova/spec_tables.h  hypercall table for on-target tests
   OUTDIR/kernel/hypercall_decode.h   kernel-side argument decoding
   OUTDIR/kernel/hypercall_table.c    hypercall dispatch table
+  OUTDIR/kernel/spec_objects.h       kernel object types and capability spaces
   OUTDIR/docs/api.md                 API reference
 
 Output depends only on the input files and the options; there are no
@@ -142,7 +143,8 @@ def norm_bitfield(bf):
         check(0 <= f["lo"] <= f["hi"] < bf["width"],
               "%s.%s: bits outside the width" % (bf["name"], f["name"]))
         fields.append(dict(f, reserved=f.get("reserved", False), values=f.get("value", []),
-                           mask=field_mask(f["lo"], f["hi"]), width=f["hi"] - f["lo"] + 1))
+                           mask=field_mask(f["lo"], f["hi"]), width=f["hi"] - f["lo"] + 1,
+                           max=(1 << (f["hi"] - f["lo"] + 1)) - 1))
     fields.sort(key=lambda f: f["lo"])
     check(len({f["name"] for f in fields}) == len(fields), "%s: duplicate field" % bf["name"])
     covered = 0
@@ -216,6 +218,21 @@ def norm_events(raw):
     return ev
 
 
+def norm_capabilities(caps, crd):
+    """Adds each type's full permission mask (`all_perms`, 0 without
+    permissions); every permission bit must fit the CRD's mask field."""
+    mask_field = next(f for f in crd["fields"] if f["name"] == "mask")
+    out = []
+    for c in caps:
+        perms = c.get("perms", [])
+        bits = [p["bit"] for p in perms]
+        check(len(set(bits)) == len(bits), "capability %s: duplicate permission bits" % c["name"])
+        check(all(0 <= b < mask_field["width"] for b in bits),
+              "capability %s: a permission bit outside the CRD mask field" % c["name"])
+        out.append(dict(c, all_perms=sum(1 << b for b in bits)))
+    return out
+
+
 def check_shared_numbers(ext_hcs):
     """Extension hypercalls may share a number (the 4-bit number space is
     nearly full) when the sub-operation tells them apart: each has
@@ -265,10 +282,10 @@ def load_spec(spec_dir):
     check(all(0 <= n < 16 for n in numbers + [h["number"] for h in ext_hcs]),
           "hypercall number outside 0..15")
 
-    m["capabilities"] = raw["objects"]["capability"]
     m["bitfields"] = [norm_bitfield(bf) for bf in raw["bitfields"]["bitfield"]]
     bf_names = {bf["name"] for bf in m["bitfields"]}
     m["bitfield_by_name"] = {bf["name"]: bf for bf in m["bitfields"]}
+    m["capabilities"] = norm_capabilities(raw["objects"]["capability"], m["bitfield_by_name"]["crd"])
     for h in m["hypercalls"]:
         for p in h["params"] + h["rets"]:
             check(p.get("bitfield", "crd") in bf_names, "%s.%s: unknown bit field"
@@ -453,10 +470,7 @@ def kernel_model(hc):
     if hc["rets"]:
         rets = {"args": ", ".join("uint64_t " + r["name"] for r in hc["rets"]),
                 "lines": [ln for r in hc["rets"] for ln in kernel_return_lines(r)]}
-    entry = None
-    if hc["entry"]:
-        entry = {"args": ", ".join("uint64_t " + e["name"] for e in hc["entry"]),
-                 "lines": ["r->%s = %s;" % (e["reg"], e["name"]) for e in hc["entry"]]}
+    entry = entry_setter(hc["entry"]) if hc["entry"] else None
     return {"hc": hc, "decoders": [d for d in decs if d], "rets": rets, "entry": entry}
 
 
@@ -501,10 +515,24 @@ def gen_spec_tables_h(env, m, extensions):
     return env.get_template("spec_tables_h.j2").render(rows=rows)
 
 
+def entry_setter(entries):
+    """Arguments and register assignments of an entry-state setter."""
+    return {"args": ", ".join("uint64_t " + e["name"] for e in entries),
+            "lines": ["r->%s = %s;" % (e["reg"], e["name"]) for e in entries]}
+
+
 def gen_decode_h(env, m, extensions):
     hcs = select_hypercalls(m, extensions)
     return env.get_template("hypercall_decode_h.j2").render(
-        calls=[kernel_model(h) for h in hcs], m=m)
+        calls=[kernel_model(h) for h in hcs], m=m, root_entry=entry_setter(m["abi"]["root_entry"]))
+
+
+def gen_objects_h(env, m):
+    crd_type = next(f for f in m["bitfield_by_name"]["crd"]["fields"] if f["name"] == "type")
+    return env.get_template("spec_objects_h.j2").render(
+        obj_types=[c for c in m["capabilities"] if c.get("crd_type") == "obj"],
+        spaces=[v for v in crd_type["values"] if v["name"] != "null"],
+        space_slots=2 ** crd_type["width"])
 
 
 def hypercalls_by_number(m, extensions):
@@ -583,6 +611,7 @@ def generate(spec_dir, extensions=()):
         "include/nova/spec_tables.h": gen_spec_tables_h(env, m, extensions),
         "kernel/hypercall_decode.h": gen_decode_h(env, m, extensions),
         "kernel/hypercall_table.c": gen_table_c(env, m, extensions),
+        "kernel/spec_objects.h": gen_objects_h(env, m),
         "docs/api.md": gen_api_md(env, m),
     }
 

@@ -12,6 +12,7 @@
 #include "nova/hypercalls.h"
 #include "nova/spec_tables.h"
 #include "hypercall_decode.h"
+#include "spec_objects.h"
 
 static int failures;
 
@@ -169,6 +170,17 @@ static void check_constants(void)
     CHECK_EQ(NOVA_PERM_PT_CALL, 0x2);
     CHECK_EQ(NOVA_PERM_SM_UP, 0x1);
     CHECK_EQ(NOVA_PERM_SM_DN, 0x2);
+    CHECK_EQ(NOVA_PERM_MEM_ALL, 0x7);                       /* every bit 4.1 gives the type */
+    CHECK_EQ(NOVA_PERM_PIO_ALL, 0x1);
+    CHECK_EQ(NOVA_PERM_PD_ALL, 0x1f);
+    CHECK_EQ(NOVA_PERM_EC_ALL, 0xd);                        /* bit 1 is unused */
+    CHECK_EQ(NOVA_PERM_SC_ALL, 0x1);
+    CHECK_EQ(NOVA_PERM_PT_ALL, 0x3);
+    CHECK_EQ(NOVA_PERM_SM_ALL, 0x3);
+    CHECK_EQ(NOVA_CRD_MASK_MAX, 0x1f);                      /* field maxima: all ones of the width */
+    CHECK_EQ(NOVA_QPD_PRIORITY_MAX, 0xff);
+    CHECK_EQ(NOVA_UTCB_ITEMS_U_MAX, 0xffff);
+    CHECK_EQ(NOVA_CRD_BASE_MAX, (UINT64_C(1) << 52) - 1);
 
     CHECK_EQ(NOVA_EXC_DE, 0x0);
     CHECK_EQ(NOVA_EXC_BP, 0x3);
@@ -197,7 +209,7 @@ static void check_constants(void)
     CHECK_EQ(NOVA_SEL_COUNT, 1u << 20);
     CHECK_EQ(NOVA_API_VERSION, 1);
     CHECK_EQ(NOVA_UTCB_SIZES, 1u << 12);
-    CHECK_EQ(NOVA_PAGE_SIZES, (1u << 12) | (1u << 21));
+    CHECK_EQ(NOVA_PAGE_SIZES, 1u << 12);                     /* 4 KiB pages only */
     CHECK_EQ(NOVA_UTCB_SIZE, 4096);
     CHECK_EQ(NOVA_UTCB_DATA_WORDS, 508);                    /* (4096 - 32) / 8 */
     CHECK_EQ(NOVA_UTCB_TYPED_ITEM_WORD(0), 507);
@@ -208,6 +220,21 @@ static void check_constants(void)
     CHECK_EQ(strcmp(nova_exception_name[0x1e], "STARTUP"), 0);
     CHECK_EQ(strcmp(nova_exception_name[0x2], "reserved"), 0);
     CHECK_EQ(strcmp(nova_hypercall_name[NOVA_HC_ASSIGN_GSI], "assign_gsi"), 0);
+}
+
+/* Kernel object types: the five object capabilities of 4.1.4, from 1; spaces
+ * numbered as the CRD types of 4.3. */
+static void check_kernel_objects(void)
+{
+    CHECK_EQ(KOBJ_PD, 1);
+    CHECK_EQ(KOBJ_EC, 2);
+    CHECK_EQ(KOBJ_SC, 3);
+    CHECK_EQ(KOBJ_PT, 4);
+    CHECK_EQ(KOBJ_SM, 5);
+    CHECK_EQ(SPACE_MEM, 1);
+    CHECK_EQ(SPACE_PIO, 2);
+    CHECK_EQ(SPACE_OBJ, 3);
+    CHECK_EQ(CAP_SPACE_SLOTS, 4);
 }
 
 static void check_hip(void)
@@ -290,6 +317,9 @@ static void check_decode(void)
     CHECK_EQ(r.rdx, 0x4041);
     hc_reply_entry(&r, 0x77);
     CHECK_EQ(r.rdi, 0x77);
+    hc_root_entry(&r, 1, 0x7fffffffe000);   /* RDI = boot CPU, RSP = HIP (8.1) */
+    CHECK_EQ(r.rdi, 1);
+    CHECK_EQ(r.rsp, 0x7fffffffe000);
 #ifdef NOVA_EXT_DEBUG
     r.rdi = nova_hc_id(NOVA_HC_DEBUG, 0, 0);
     r.rsi = NOVA_DEBUG_OP_CONSOLE_WRITE;
@@ -422,6 +452,7 @@ int main(void)
 {
     check_encoders();
     check_constants();
+    check_kernel_objects();
     check_hip();
     check_decode();
     check_dispatch();

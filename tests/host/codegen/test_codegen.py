@@ -160,7 +160,7 @@ class Generated(unittest.TestCase):
                        for d, _, files in os.walk(self.plain) for f in files)
         self.assertEqual(names, ["docs/api.md", "include/nova/hypercalls.h", "include/nova/spec.h",
                                  "include/nova/spec_tables.h", "kernel/hypercall_decode.h",
-                                 "kernel/hypercall_table.c"])
+                                 "kernel/hypercall_table.c", "kernel/spec_objects.h"])
 
     def test_committed_api_md_is_current(self):
         committed = os.path.join(ROOT, "docs", "api.md")
@@ -191,6 +191,7 @@ class Generated(unittest.TestCase):
         with open(src, "w") as f:
             f.write('#define NOVA_WANT_NAMES\n#include "nova/spec.h"\n#include "nova/hypercalls.h"\n'
                     '#include "nova/spec_tables.h"\n#include "hypercall_decode.h"\n'
+                    '#include "spec_objects.h"\n'
                     'int headers_ok(void);\nint headers_ok(void) { return 0; }\n')
         for tree, _ in self.trees:
             for opt in ("-O0", "-O2"):
@@ -297,6 +298,12 @@ class SpecSanity(unittest.TestCase):
             self.assertIs(e.get("extension"), True)
             self.assertEqual(e["cmake"], "NOVUM_EXT_" + e["name"].upper())
 
+    def test_interpretations_quote_the_parameters_they_name(self):
+        novum = load("novum")
+        chunk = next(p["value"] for p in novum["param"] if p["name"] == "REVOKE_CHUNK")
+        text = next(i["text"] for i in novum["interpretation"] if i["topic"] == "Revocation latency")
+        self.assertIn("at most %d capabilities" % chunk, text)
+
     def test_generator_rejects_a_sub_operation_claimed_twice(self):
         tmp = tempfile.mkdtemp(prefix="novum-badspec-")
         try:
@@ -322,6 +329,21 @@ class SpecSanity(unittest.TestCase):
             with open(path, "w") as f:
                 f.write(text)
             with self.assertRaises(gen.SpecError):
+                gen.load_spec(bad)
+        finally:
+            shutil.rmtree(tmp)
+
+    def test_generator_rejects_a_permission_outside_the_crd_mask(self):
+        tmp = tempfile.mkdtemp(prefix="novum-badspec-")
+        try:
+            bad = os.path.join(tmp, "spec")
+            shutil.copytree(SPEC, bad)
+            path = os.path.join(bad, "objects.toml")
+            text = read(path).replace('{ name = "sm", bit = 4,', '{ name = "sm", bit = 5,', 1)
+            self.assertNotEqual(text, read(path))
+            with open(path, "w") as f:
+                f.write(text)
+            with self.assertRaisesRegex(gen.SpecError, "outside the CRD mask field"):
                 gen.load_spec(bad)
         finally:
             shutil.rmtree(tmp)

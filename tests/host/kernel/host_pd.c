@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include "host_pd.h"
 
-unsigned hw_granted, hw_removed, kobj_puts;
+unsigned hw_granted, hw_reduced, hw_removed;
 
 void *pd_alloc(struct pd *owner, size_t size)
 {
@@ -28,28 +28,27 @@ bool cap_hw_grant(struct mdb_node *n)
     hw_granted++;
     return true;
 }
-void cap_hw_reduce(struct mdb_node *n, uint32_t old) { (void)n, (void)old; }
+void cap_hw_reduce(struct mdb_node *n, uint32_t old)
+{
+    (void)n, (void)old;
+    hw_reduced++;
+}
 void cap_hw_remove(struct mdb_node *n)
 {
     (void)n;
     hw_removed++;
 }
-void kobj_put(struct kobj *o)
-{
-    o->refs--;
-    kobj_puts++;
-}
 
 void host_pd_init(struct pd *pd)
 {
     *pd = (struct pd){ .obj = { .type = KOBJ_PD } };
-    pd->space[SPACE_MEM].levels = 4;
-    pd->space[SPACE_PIO].levels = 2;
-    pd->space[SPACE_OBJ].levels = 3;
+    pd->space[SPACE_MEM].levels = radix_levels_for(1ull << 35);   /* pages of a 47-bit user space */
+    pd->space[SPACE_PIO].levels = radix_levels_for(PIO_PORTS);
+    pd->space[SPACE_OBJ].levels = radix_levels_for(NOVA_SEL_COUNT);
 }
 
 void host_pd_fini(struct pd *pd)
 {
-    for (unsigned s = 1; s < 4; s++)
+    for (unsigned s = SPACE_MEM; s <= SPACE_OBJ; s++)
         mdb_clear_space(pd, s);
 }

@@ -105,3 +105,62 @@ UNIT_TEST(elf_refuses_bad_segments)
     im.entry = LIMIT;
     EXPECT(!strcmp(check(&im, sizeof im), "entry point outside user space"));
 }
+
+/* elf_symbol: an image with a section header table of a null section, a
+ * symbol table and its string table. */
+struct sym_image {
+    struct elf64_ehdr eh;
+    struct elf64_shdr sh[3];
+    struct elf64_sym sym[3];
+    char str[40];
+};
+
+static struct sym_image sym_good(void)
+{
+    static const char names[] = "\0nova_portal_entry\0main\0nova_portal";
+    struct sym_image im;
+    memset(&im, 0, sizeof im);
+    memcpy(im.eh.ident, "\177ELF\2\1\1", 7);
+    im.eh.shoff = offsetof(struct sym_image, sh);
+    im.eh.shentsize = sizeof(struct elf64_shdr);
+    im.eh.shnum = 3;
+    im.sh[1] = (struct elf64_shdr){ .type = SHT_SYMTAB, .offset = offsetof(struct sym_image, sym),
+                                    .size = sizeof im.sym, .link = 2, .entsize = sizeof(struct elf64_sym) };
+    im.sh[2] = (struct elf64_shdr){ .type = 3, .offset = offsetof(struct sym_image, str), .size = sizeof names };
+    im.sym[1] = (struct elf64_sym){ .name = 1, .value = 0x401000 };    /* nova_portal_entry */
+    im.sym[2] = (struct elf64_sym){ .name = 19, .value = 0x402000 };   /* main */
+    memcpy(im.str, names, sizeof names);
+    return im;
+}
+
+UNIT_TEST(elf_symbol_finds_exact_names_only)
+{
+    struct sym_image im = sym_good();
+    EXPECT(elf_symbol(&im, sizeof im, "nova_portal_entry") == 0x401000);
+    EXPECT(elf_symbol(&im, sizeof im, "main") == 0x402000);
+    EXPECT(elf_symbol(&im, sizeof im, "nova_portal") == 0);      /* only in the string table */
+    EXPECT(elf_symbol(&im, sizeof im, "nova_portal_entryx") == 0);
+    EXPECT(elf_symbol(&im, sizeof im, "ma") == 0);
+}
+
+UNIT_TEST(elf_symbol_refuses_tables_outside_the_file)
+{
+    struct sym_image im = sym_good();
+    EXPECT(elf_symbol(&im, offsetof(struct sym_image, str) + 4, "main") == 0);   /* string table cut */
+    im.eh.shoff = UINT64_MAX - 8;
+    EXPECT(elf_symbol(&im, sizeof im, "main") == 0);
+    im = sym_good();
+    im.eh.shoff += 4;   /* misaligned headers */
+    EXPECT(elf_symbol(&im, sizeof im, "main") == 0);
+    im = sym_good();
+    im.sh[1].size = UINT64_MAX - 16;
+    EXPECT(elf_symbol(&im, sizeof im, "main") == 0);
+    im = sym_good();
+    im.sh[1].link = 3;   /* no such section */
+    EXPECT(elf_symbol(&im, sizeof im, "main") == 0);
+    im = sym_good();
+    im.sym[2].name = sizeof im.str - 2;   /* runs off the string table's end */
+    im.str[sizeof im.str - 2] = 'm', im.str[sizeof im.str - 1] = 'a';
+    im.sh[2].size = sizeof im.str;
+    EXPECT(elf_symbol(&im, sizeof im, "ma") == 0);
+}

@@ -35,9 +35,10 @@
 #include <nova/hypercalls.h>
 
 /* --- the component's object space (fixed by the root server) ------------ */
-#define NOVA_COMPONENT_SEL_PD      0x20u   /* own PD: may create EC, PT, SM */
-#define NOVA_COMPONENT_SEL_EC      0x21u   /* main EC */
-#define NOVA_COMPONENT_SEL_SC      0x22u   /* main SC */
+/* event portals at 0..EXC-1; PD, EC and SC where a root task finds its own */
+#define NOVA_COMPONENT_SEL_PD      (NOVA_EXC_SELECTORS + 0u)   /* own PD: may create EC, PT, SM */
+#define NOVA_COMPONENT_SEL_EC      (NOVA_EXC_SELECTORS + 1u)   /* main EC */
+#define NOVA_COMPONENT_SEL_SC      (NOVA_EXC_SELECTORS + 2u)   /* main SC */
 #define NOVA_COMPONENT_SEL_EXIT_SM 0x30u   /* created by nova_component_exit */
 #define NOVA_COMPONENT_SEL_USE(k)  (0x40u + (unsigned)(k))  /* k-th entry of `uses` */
 #define NOVA_COMPONENT_SEL_GSI(k)  (0x60u + (unsigned)(k))  /* semaphore of the k-th entry of `gsis` */
