@@ -143,10 +143,17 @@ NOVA_TEST(create_ec_on_a_missing_cpu_is_bad_cpu)
     check_null(s);
 }
 
-NOVA_TEST(create_ec_vcpu_is_bad_ftr)
+/* UTCB 0 makes a vCPU where the HIP reports SVM, else it answers BAD_FTR. */
+NOVA_TEST(create_ec_vcpu_needs_svm)
 {
     uint64_t s = sel_alloc(1);
-    CHECK_EQ(nova_create_ec(s, SEL_ROOT_PD, nova_boot_cpu, 0, stack_top(), 0, 0), NOVA_BAD_FTR);
+    if (nova_boot_hip->flags & NOVA_HIP_FEATURES_SVM) {
+        CHECK_EQ(nova_create_ec(s, SEL_ROOT_PD, nova_boot_cpu, 0, stack_top(), 0, 0), NOVA_SUCCESS);
+        CHECK_EQ(nova_crd_type(lookup_sel(s)), NOVA_CRD_TYPE_OBJ);
+        CHECK_EQ(nova_revoke(nova_crd_obj(s, 0, 0x1f), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    } else {
+        CHECK_EQ(nova_create_ec(s, SEL_ROOT_PD, nova_boot_cpu, 0, stack_top(), 0, 0), NOVA_BAD_FTR);
+    }
     check_null(s);
 }
 
@@ -205,7 +212,8 @@ NOVA_TEST(create_ec_checks_parameters_in_order)
     CHECK_EQ(nova_create_ec(s, SEL_ROOT_SC, 4095, 0, NONCANON_LO, 0, 0), NOVA_BAD_CAP);
     CHECK_EQ(nova_create_ec(s, SEL_ROOT_PD, 4095, 0, NONCANON_LO, 0, 0), NOVA_BAD_CPU);
     CHECK_EQ(nova_create_ec(s, SEL_ROOT_PD, 4095, USER_END, NONCANON_LO, 0, 0), NOVA_BAD_CPU);
-    CHECK_EQ(nova_create_ec(s, SEL_ROOT_PD, nova_boot_cpu, 0, NONCANON_LO, 0, 0), NOVA_BAD_FTR);
+    if (!(nova_boot_hip->flags & NOVA_HIP_FEATURES_SVM))
+        CHECK_EQ(nova_create_ec(s, SEL_ROOT_PD, nova_boot_cpu, 0, NONCANON_LO, 0, 0), NOVA_BAD_FTR);
     CHECK_EQ(nova_create_ec(s, SEL_ROOT_PD, nova_boot_cpu, USER_END, NONCANON_LO, 0, 0), NOVA_BAD_PAR);
     check_null(s);
 }

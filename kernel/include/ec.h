@@ -38,6 +38,7 @@ struct ec {
     uint64_t fs_base;          /* FS base (thread pointer) in user mode, see arch/fs_base.h */
     unsigned cpu;
     bool global;
+    struct vcpu *vcpu;         /* a virtual CPU (created with UTCB 0), else 0 */
     bool fpu_used;
     bool started;              /* has had an SC (STARTUP raised once) */
     enum ec_state state;
@@ -75,6 +76,8 @@ void ec_destroy(struct ec *ec);
 void ec_reap_zombies(void);
 _Noreturn void ec_resume(struct ec *ec);
 _Noreturn void ec_handle_exception(struct ec *ec, unsigned vector);
+/* An exception or VM exit becomes a call through the portal at SELEVT + event. */
+_Noreturn void ec_raise_event(struct ec *ec, unsigned event);
 _Noreturn void ec_shutdown(struct ec *ec, const char *why, unsigned vector);
 void ec_set_state(struct ec *ec, enum ec_state state);
 /* A blocked EC goes on: `status` is what the hypercall it blocked in answers. */

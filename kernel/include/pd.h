@@ -3,6 +3,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include "guest_space.h"
 #include "kobj.h"
 #include "radix.h"
 #include "space_obj.h"
@@ -13,6 +14,7 @@ struct pd {
     struct radix space[CAP_SPACE_SLOTS];   /* indexed by enum cap_space */
     struct space_pio pio;
     uint64_t pml4;        /* memory space: the page table, physical */
+    struct guest_space guest;   /* what its vCPUs see (G bit, guest_space.h) */
     bool is_root;         /* may use the H bit (spec 6.1.1) */
     uint64_t kmem_used;   /* bytes of kernel objects this PD owns */
 };

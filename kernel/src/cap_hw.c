@@ -1,10 +1,12 @@
 /* What capabilities do to the machine: a memory capability is a page-table
  * entry, a port capability a clear bit in the I/O bitmap, an object
- * capability a reference that keeps the object alive. */
+ * capability a reference that keeps the object alive. One delegated with
+ * the G bit is in the PD's guest-physical space as well (guest_space.h). */
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include <arch/tlb.h>
 #include <nova/spec.h>
+#include "guest_space.h"
 #include "kobj.h"
 #include "mdb.h"
 #include "pd.h"
@@ -17,19 +19,44 @@ static unsigned rights_of(uint32_t perms)
     return perms & (MAP_R | MAP_W | MAP_X);
 }
 
+/* x86 cannot map a page without read access: such a capability exists
+ * (lookup, delegation, revoke) but maps nothing. */
+static bool map_page(const struct mdb_node *n)
+{
+    uint64_t va = n->sel << PAGE_SHIFT, pa = n->res << PAGE_SHIFT;
+    if (!(n->perms & NOVA_PERM_MEM_R)) {
+        pt_unmap(n->pd->pml4, va);
+        if (n->guest)
+            guest_unmap(n->pd, va);
+        return true;
+    }
+    if (pt_map(n->pd->pml4, va, pa, rights_of(n->perms)) != 0)
+        return false;
+    if (n->guest && !guest_map(n->pd, va, pa, rights_of(n->perms))) {
+        pt_unmap(n->pd->pml4, va);   /* all or nothing */
+        return false;
+    }
+    return true;
+}
+
+static bool set_port(const struct mdb_node *n, bool allow)
+{
+    if (!space_pio_set(n->pd, (uint32_t)n->sel, allow))
+        return false;
+    if (n->guest && !guest_port_set(n->pd, (uint32_t)n->sel, allow)) {
+        space_pio_set(n->pd, (uint32_t)n->sel, false);   /* all or nothing */
+        return false;
+    }
+    return true;
+}
+
 bool cap_hw_grant(struct mdb_node *n)
 {
     switch (n->space) {
     case SPACE_MEM:
-        /* x86 cannot map a page without read access: such a capability
-         * exists (lookup, delegation, revoke) but maps nothing */
-        if (!(n->perms & NOVA_PERM_MEM_R)) {
-            pt_unmap(n->pd->pml4, n->sel << PAGE_SHIFT);
-            return true;
-        }
-        return pt_map(n->pd->pml4, n->sel << PAGE_SHIFT, n->res << PAGE_SHIFT, rights_of(n->perms)) == 0;
+        return map_page(n);
     case SPACE_PIO:
-        return space_pio_set(n->pd, (uint32_t)n->sel, (n->perms & NOVA_PERM_PIO_A) != 0);
+        return set_port(n, (n->perms & NOVA_PERM_PIO_A) != 0);
     default:
         ((struct kobj *)(uintptr_t)n->res)->refs++;
         return true;
@@ -39,13 +66,12 @@ bool cap_hw_grant(struct mdb_node *n)
 void cap_hw_reduce(struct mdb_node *n, uint32_t old_perms)
 {
     if (n->space == SPACE_MEM && rights_of(n->perms) != rights_of(old_perms)) {
-        if (n->perms & NOVA_PERM_MEM_R)
-            pt_map(n->pd->pml4, n->sel << PAGE_SHIFT, n->res << PAGE_SHIFT, rights_of(n->perms));
-        else
-            pt_unmap(n->pd->pml4, n->sel << PAGE_SHIFT);
+        if (n->guest)
+            guest_unmap(n->pd, n->sel << PAGE_SHIFT);   /* fewer rights: flushed, then mapped again */
+        map_page(n);
         tlb_shootdown();
     } else if (n->space == SPACE_PIO && !(n->perms & NOVA_PERM_PIO_A)) {
-        space_pio_set(n->pd, (uint32_t)n->sel, false);
+        set_port(n, false);
     }
 }
 
@@ -54,10 +80,12 @@ void cap_hw_remove(struct mdb_node *n)
     switch (n->space) {
     case SPACE_MEM:
         pt_unmap(n->pd->pml4, n->sel << PAGE_SHIFT);
+        if (n->guest)
+            guest_unmap(n->pd, n->sel << PAGE_SHIFT);
         tlb_shootdown();
         break;
     case SPACE_PIO:
-        space_pio_set(n->pd, (uint32_t)n->sel, false);
+        set_port(n, false);
         break;
     default:
         kobj_put((struct kobj *)(uintptr_t)n->res);

@@ -60,8 +60,8 @@ static uint64_t range_limit(unsigned space)
  * the source is the kernel (memory and ports only) and the new capability
  * a root. Occupied destinations keep what they hold; ports keep their
  * numbers (an I/O bitmap cannot rename a port). */
-static void delegate_range(struct pd *from, struct pd *to, unsigned space, bool hyp, struct crd_range snd,
-                           struct crd_range rcv, uint32_t mask)
+static void delegate_range(struct pd *from, struct pd *to, unsigned space, bool hyp, bool guest,
+                           struct crd_range snd, struct crd_range rcv, uint32_t mask)
 {
     uint64_t n = snd.order >= 40 ? 1ull << 40 : 1ull << snd.order, limit = range_limit(space);
     struct radix *r = cap_space_of(from, space);
@@ -76,7 +76,9 @@ static void delegate_range(struct pd *from, struct pd *to, unsigned space, bool 
             continue;
         uint64_t res = src ? src->res : 0;
         uint32_t perms = (hyp ? hyp_source(space, s, &res) : src->perms) & mask;
-        if (perms)
+        if (perms && guest)
+            mdb_insert_guest(to, space, d, res, perms, src);
+        else if (perms)
             mdb_insert(to, space, d, res, perms, src);
     }
 }
@@ -97,10 +99,11 @@ static uint64_t delegate_one(struct ec *from, struct ec *to, uint64_t item, uint
     if (type == NOVA_CRD_TYPE_NULL || type != w.type)
         return nova_crd_null();
     bool hyp = nova_item_h(item) && from->pd->is_root;   /* other PDs: H is treated as clear */
+    bool guest = nova_item_g(item) && type != NOVA_CRD_TYPE_OBJ;   /* G: memory and ports only */
     struct crd_range s, r;
     crd_fit(crd_range_of(nova_crd_base(crd), nova_crd_order(crd)), w.range, nova_item_hotspot(item), &s, &r);
     uint32_t mask = (uint32_t)nova_crd_mask(crd) & w.mask;
-    delegate_range(from->pd, to->pd, type, hyp, s, r, mask);
+    delegate_range(from->pd, to->pd, type, hyp, guest, s, r, mask);
     return nova_crd(type, mask, r.order, r.base);
 }
 

@@ -24,6 +24,7 @@
 #include "sm.h"
 #include "syscall.h"
 #include "topology.h"
+#include "vcpu.h"
 
 _Noreturn void ret_user_iret(struct sys_regs *r);
 _Noreturn void ret_user_sysret(struct sys_regs *r);
@@ -69,7 +70,7 @@ static void init_ec(struct ec *ec, struct pd *pd, unsigned cpu, uint64_t sp, uin
     ec->global = global;
     ec->sel_evt = sel_evt;
     ec->event = NO_EVENT;
-    ec->state = global ? EC_READY : EC_WAIT_CALL;   /* local ECs start as if after reply */
+    ec->state = ec->global ? EC_READY : EC_WAIT_CALL;   /* local ECs start as if after reply */
     ec->regs = (struct sys_regs){ .cs = SEL_UCODE, .ss = SEL_UDATA, .rflags = RFLAGS_USER_INIT,
                                   .rsp = sp, .vector = ENTRY_NEW };
 }
@@ -80,14 +81,17 @@ struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t sp,
     struct ec *ec = pd_alloc(pd, sizeof *ec);
     if (!ec)
         return 0;
-    init_ec(ec, pd, cpu, sp, sel_evt, global);
-    if (!utcb_create(ec, utcb_va)) {
+    init_ec(ec, pd, cpu, sp, sel_evt, global || !utcb_va);   /* every vCPU is schedulable */
+    if (!(utcb_va ? utcb_create(ec, utcb_va) : vcpu_create(ec, pd))) {
         pd_free(pd, ec, sizeof *ec);
         return 0;
     }
     ec->id = ++ec_count;
     if (!space_obj_insert(creator, sel, &ec->obj, NOVA_PERM_EC_CT | NOVA_PERM_EC_SC | NOVA_PERM_EC_PT)) {
-        utcb_destroy(ec);
+        if (ec->vcpu)
+            vcpu_destroy(ec, pd);
+        else
+            utcb_destroy(ec);
         pd_free(pd, ec, sizeof *ec);
         return 0;
     }
@@ -109,6 +113,8 @@ static bool running_somewhere(const struct ec *ec)
 static void free_ec(struct ec *ec)
 {
     fs_base_forget(ec);
+    if (ec->vcpu)
+        vcpu_destroy(ec, ec->obj.owner);   /* its VMCB, once no CPU runs the guest */
     kobj_free(&ec->obj, sizeof *ec);
 }
 
@@ -117,7 +123,8 @@ static void free_ec(struct ec *ec)
 void ec_destroy(struct ec *ec)
 {
     ec_stop(ec);
-    utcb_destroy(ec);
+    if (!ec->vcpu)
+        utcb_destroy(ec);
     struct pd *pd = ec->pd;
     if (running_somewhere(ec)) {
         ec->send_next = zombies;   /* its frame is still a CPU's TSS.RSP0 */
@@ -154,18 +161,18 @@ void ec_wake(struct ec *ec, enum nova_status status)
     ec_set_state(ec, EC_READY);
 }
 
-static _Noreturn void raise_event(struct ec *ec, unsigned event);
-
 _Noreturn void ec_resume(struct ec *ec)
 {
     if (ec->startup_pending) {
         ec->startup_pending = false;
-        raise_event(ec, NOVA_EVT_STARTUP);
+        ec_raise_event(ec, ec->vcpu ? NOVA_SVM_EXIT_STARTUP : NOVA_EVT_STARTUP);
     }
     if (ec->recall_pending) {
         ec->recall_pending = false;
-        raise_event(ec, NOVA_EVT_RECALL);
+        ec_raise_event(ec, ec->vcpu ? NOVA_SVM_EXIT_RECALL : NOVA_EVT_RECALL);
     }
+    if (ec->vcpu)
+        vcpu_resume(ec);
     struct percpu *cpu = this_cpu();
     cpu->current = ec;
     cpu->cur_regs = &ec->regs;
@@ -200,6 +207,12 @@ void ec_stop(struct ec *ec)
 /* Say why, then stop it. */
 static void ec_kill(struct ec *ec, const char *why, unsigned event)
 {
+    if (ec->vcpu) {
+        kprintf("novum: vCPU shut down: exit 0x%x (%s 0x%lx), ec %u\n", event, why, ec->sel_evt + event, ec->id);
+        vcpu_dump(ec);
+        ec_stop(ec);
+        return;
+    }
     kprintf("novum: EC shut down: #%s at rip=0x%016lx (%s 0x%lx), ec %u\n", exception_name(event), ec->regs.rip,
             why, ec->sel_evt + event, ec->id);
     dump_regs(&ec->regs);
@@ -214,7 +227,7 @@ _Noreturn void ec_shutdown(struct ec *ec, const char *why, unsigned event)
 
 /* An exception or event of `ec` becomes an implicit donating call through
  * the portal at SELEVT + event (spec 3.3); without one the EC is shut down. */
-static _Noreturn void raise_event(struct ec *ec, unsigned event)
+_Noreturn void ec_raise_event(struct ec *ec, unsigned event)
 {
     struct pt *pt = (struct pt *)cap_get(ec->pd, ec->sel_evt + event, KOBJ_PT, 0);
     if (!pt)
@@ -234,7 +247,7 @@ _Noreturn void ec_handle_exception(struct ec *ec, unsigned vector)
 {
     if (vector == NOVA_EXC_NM && fpu_claim(ec))
         ec_resume(ec);
-    raise_event(ec, vector);
+    ec_raise_event(ec, vector);
 }
 
 void ec_kill_bad_reply(struct ec *ec)
@@ -251,9 +264,9 @@ _Noreturn void sys_create_ec(struct sys_regs *r)
         sys_finish(NOVA_BAD_CAP);
     if (!cpu_online(a.cpu))
         sys_finish(NOVA_BAD_CPU);
-    if (!a.utcb)
-        sys_finish(NOVA_BAD_FTR);   /* virtual CPUs are not supported */
-    if (!user_range_ok(a.utcb, PAGE_SIZE) || pd_is_mapped(pd, a.utcb) || !user_canonical(a.sp))
+    if (!a.utcb && !vcpu_supported())
+        sys_finish(NOVA_BAD_FTR);   /* no SVM with nested paging on every CPU */
+    if (a.utcb && (!user_range_ok(a.utcb, PAGE_SIZE) || pd_is_mapped(pd, a.utcb) || !user_canonical(a.sp)))
         sys_finish(NOVA_BAD_PAR);
     if (!ec_create(pd, (unsigned)a.cpu, a.utcb, a.sp, a.sel_evt, hc_create_ec_g(&a), cur, a.sel_obj0))
         sys_finish(NOVA_BAD_CAP);   /* out of kernel memory */

@@ -11,6 +11,7 @@
 #include "frame.h"
 #include "hip.h"
 #include "topology.h"
+#include "vcpu.h"
 
 struct nova_hip *hip;
 uint64_t hip_phys;
@@ -62,11 +63,11 @@ void hip_build(unsigned boot_cpu)
     hip->cpu_size = sizeof(struct nova_hip_cpu);
     hip->mem_offs = (uint16_t)(hip->cpu_offs + NOVUM_MAX_CPUS * sizeof(struct nova_hip_cpu));
     hip->mem_size = sizeof(struct nova_hip_mem);
-    hip->flags = 0;      /* no VMX or SVM support yet */
+    hip->flags = vcpu_supported() ? NOVA_HIP_FEATURES_SVM : 0;   /* VMX is not implemented */
     hip->api_version = NOVA_API_VERSION;
     hip->sel = NOVA_SEL_COUNT;
     hip->exc = NOVA_EXC_SELECTORS;
-    hip->vmi = 0;        /* no VM intercepts without vCPUs */
+    hip->vmi = vcpu_supported() ? NOVA_VMI_SELECTORS : 0;
     hip->gsi = platform.gsi_count;
     hip->page_sizes = NOVA_PAGE_SIZES;
     hip->utcb_sizes = NOVA_UTCB_SIZES;

@@ -15,6 +15,7 @@
 #include "sc.h"
 #include "string.h"
 #include "syscall.h"
+#include "vcpu.h"
 
 /* Untyped words of a message; a count beyond the data area is clamped. */
 static unsigned untyped_count(const struct nova_utcb *u)
@@ -34,7 +35,10 @@ void ipc_rendezvous(struct ec *caller, struct pt *pt, bool donate)
 {
     struct ec *callee = pt->ec;
     if (caller->event != NO_EVENT) {
-        exc_msg_store(&caller->regs, caller->event, caller->event_mtd, callee->utcb);
+        if (caller->vcpu)
+            vcpu_msg_store(caller, caller->event, caller->event_mtd, callee->utcb);
+        else
+            exc_msg_store(&caller->regs, caller->event, caller->event_mtd, callee->utcb);
         callee->utcb->head.items = 0;
     } else {
         copy_untyped(caller->utcb, callee->utcb);
@@ -118,7 +122,9 @@ static void deliver_reply(struct ec *callee, struct ec *caller)
     callee->caller = 0;
     if (caller->event != NO_EVENT) {
         delegate_items(callee, caller, true);
-        if (!exc_msg_load(&caller->regs, callee->utcb)) {
+        if (caller->vcpu) {
+            vcpu_msg_load(caller, callee->utcb);
+        } else if (!exc_msg_load(&caller->regs, callee->utcb)) {
             ec_kill_bad_reply(caller);   /* reports the event it was handling */
             return;
         }

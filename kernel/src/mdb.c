@@ -7,8 +7,8 @@ struct mdb_node *mdb_lookup(const struct pd *pd, unsigned space, uint64_t sel)
     return slot ? *slot : 0;
 }
 
-struct mdb_node *mdb_insert(struct pd *pd, unsigned space, uint64_t sel, uint64_t res, uint32_t perms,
-                            struct mdb_node *parent)
+static struct mdb_node *insert(struct pd *pd, unsigned space, uint64_t sel, uint64_t res, uint32_t perms,
+                               struct mdb_node *parent, bool guest)
 {
     void **slot = radix_slot(cap_space_of(pd, space), sel, pd, true);
     if (!slot || *slot)
@@ -16,7 +16,7 @@ struct mdb_node *mdb_insert(struct pd *pd, unsigned space, uint64_t sel, uint64_
     struct mdb_node *n = pd_alloc(pd, sizeof *n);
     if (!n)
         return 0;
-    *n = (struct mdb_node){ .pd = pd, .sel = sel, .res = res, .perms = perms, .space = (uint8_t)space };
+    *n = (struct mdb_node){ .pd = pd, .sel = sel, .res = res, .perms = perms, .space = (uint8_t)space, .guest = guest };
     if (!cap_hw_grant(n)) {
         pd_free(pd, n, sizeof *n);
         return 0;
@@ -30,6 +30,18 @@ struct mdb_node *mdb_insert(struct pd *pd, unsigned space, uint64_t sel, uint64_
         parent->child = n;
     }
     return n;
+}
+
+struct mdb_node *mdb_insert(struct pd *pd, unsigned space, uint64_t sel, uint64_t res, uint32_t perms,
+                            struct mdb_node *parent)
+{
+    return insert(pd, space, sel, res, perms, parent, false);
+}
+
+struct mdb_node *mdb_insert_guest(struct pd *pd, unsigned space, uint64_t sel, uint64_t res, uint32_t perms,
+                                  struct mdb_node *parent)
+{
+    return insert(pd, space, sel, res, perms, parent, true);
 }
 
 static void unlink_and_free(struct mdb_node *n)

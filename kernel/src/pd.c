@@ -55,6 +55,7 @@ static void release_spaces(struct pd *pd)
     for (unsigned s = SPACE_MEM; s <= SPACE_OBJ; s++)
         mdb_clear_space(pd, s);
     space_pio_destroy(pd);
+    guest_space_destroy(pd);
     pt_destroy_user(pd->pml4);
     pd->kmem_used -= PAGE_SIZE;
 }

@@ -45,7 +45,7 @@ _Noreturn void sys_create_pt(struct sys_regs *r)
     struct pd *cur = this_cpu()->current->pd;
     struct pd *owner = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, NOVA_PERM_PD_PT);
     struct ec *ec = (struct ec *)cap_get(cur, a.sel_ec, KOBJ_EC, NOVA_PERM_EC_PT);
-    if (!cap_is_null(cur, a.sel_obj0) || !owner || !ec)
+    if (!cap_is_null(cur, a.sel_obj0) || !owner || !ec || ec->vcpu)   /* a vCPU takes no calls */
         sys_finish(NOVA_BAD_CAP);
     if (!user_canonical(a.ip))
         sys_finish(NOVA_BAD_PAR);   /* sysret to a non-canonical RIP faults in ring 0 */

@@ -184,7 +184,7 @@ static _Noreturn void idle(void)
         __asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
-void continue_on_kstack(void (*fn)(void), uint64_t stack_top) __attribute__((noreturn));
+
 
 _Noreturn void schedule(void)
 {

@@ -4,6 +4,7 @@
 #include <arch/cpu_setup.h>
 #include <arch/fs_base.h>
 #include <arch/memlayout.h>
+#include <arch/svm.h>
 #include "config.h"
 #include "console.h"
 #include "space_pio.h"
@@ -90,6 +91,7 @@ void cpu_setup(unsigned cpu, uint32_t apic_id)
     wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
     wrmsr(MSR_FMASK, 0x47700);   /* clear TF, IF, DF, IOPL, NT, AC on entry */
     fpu_enable();
+    svm_cpu_init(cpu);
 }
 
 /* Load the PD's port permissions into this CPU's TSS if they are not there:

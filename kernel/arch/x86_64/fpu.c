@@ -32,6 +32,12 @@ bool fpu_claim(struct ec *ec)
     return true;
 }
 
+void fpu_load(struct ec *ec)
+{
+    if (!fpu_claim(ec))
+        set_ts(false);
+}
+
 void fpu_forget(struct ec *ec)
 {
     struct percpu *cpu = &percpu[ec->cpu];   /* an EC only ever runs on its CPU */

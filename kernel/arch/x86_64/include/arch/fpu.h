@@ -8,4 +8,5 @@ struct ec;
 
 void fpu_switch_to(struct ec *ec);   /* on every return to user */
 bool fpu_claim(struct ec *ec);       /* #NM: true if it was the lazy switch */
+void fpu_load(struct ec *ec);         /* eagerly: a vCPU's guest uses the registers directly */
 void fpu_forget(struct ec *ec);      /* the EC is gone */

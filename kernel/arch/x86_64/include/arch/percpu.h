@@ -34,6 +34,7 @@ struct percpu {
     bool iomap_dirty;            /* the TSS bitmap allows some port */
     uint64_t tlb_flushed;        /* last TLB shootdown generation flushed */
     bool lock_waiting;           /* spinning for the kernel lock, interrupts off */
+    unsigned vcpu_last;          /* id of the vCPU whose guest TLB entries this CPU holds */
 };
 _Static_assert(__builtin_offsetof(struct percpu, kstack_top) == PERCPU_KSTACK_TOP, "entry.S");
 _Static_assert(__builtin_offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "entry.S");
