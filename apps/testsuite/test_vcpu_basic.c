@@ -17,11 +17,14 @@ __asm__(".section .rodata\n"
         ".code16\n"
         "guest_vmmcall: mov $0x1234, %ax\n mov $0x5678, %bx\n vmmcall\n hlt\n"
         "guest_vmmcall_end:\n"
+        "guest_halt: hlt\n mov $0x77, %ax\n vmmcall\n"
+        "guest_halt_end:\n"
         "guest_io: mov $0x3f8, %dx\n mov $0x41, %al\n outb %al, %dx\n inb %dx, %al\n hlt\n"
         "guest_io_end:\n"
         ".code64\n .text\n");
 GUEST_DECL(guest_vmmcall);
 GUEST_DECL(guest_io);
+GUEST_DECL(guest_halt);
 
 NOVA_TEST(vcpu_hip_reports_svm_with_vmi)
 {
@@ -111,5 +114,52 @@ NOVA_TEST(vcpu_io_exits_with_qualification_and_in_value)
     CHECK_EQ(vm->a[2] & 1, 1);
     CHECK_EQ(vm->a[0], NOVA_SVM_EXIT_HLT);
     CHECK_EQ(vm->in.rax & 0xff, 0x99);   /* the guest read what the handler gave */
+    vm_destroy(vm);
+}
+
+/* HLT left in the HLT activity state: the vCPU stays off the CPU until a
+ * recall, whose exit reports HLT; the reply makes it active again. */
+static bool halt_handler(struct vm *vm, unsigned exit, struct nova_utcb *u)
+{
+    struct nova_utcb_arch *a = &u->data.arch;
+    if (exit == NOVA_SVM_EXIT_STARTUP) {
+        a->mtd |= NOVA_MTD_CTRL;
+        a->ctrl[1] = 1u << (NOVA_SVM_EXIT_VMMCALL - 0x80);
+        return true;
+    }
+    if (exit == NOVA_SVM_EXIT_HLT) {
+        a->rip = vm->in.rip + vm->in.inst_len;
+        a->actv_state = NOVA_ACTV_STATE_HLT;
+        a->mtd |= NOVA_MTD_EIP | NOVA_MTD_STA;
+        vm->a[1] = 1;   /* halted */
+        return true;
+    }
+    if (exit == NOVA_SVM_EXIT_RECALL) {
+        vm->a[2] = vm->in.actv_state;
+        a->actv_state = NOVA_ACTV_STATE_ACTIVE;
+        a->mtd |= NOVA_MTD_STA;
+        return true;
+    }
+    vm->a[0] = exit;
+    return false;
+}
+
+NOVA_TEST(vcpu_hlt_activity_state_waits_for_a_recall)
+{
+    SKIP_WITHOUT_SVM();
+    struct vm *vm = vm_create(guest_halt, GUEST_LEN(guest_halt), halt_handler,
+                              NOVA_MTD_ACDB | NOVA_MTD_EIP | NOVA_MTD_STA);
+    REQUIRE(vm);
+    REQUIRE_OK(vm_start(vm, 2));    /* runs until it halts: the root goes on only then */
+    CHECK_EQ(vm->a[1], 1);
+    CHECK_EQ(vm->stopped, 0);
+    busy(1000000);                  /* a halted vCPU does not run on its own */
+    CHECK_EQ(vm->count[NOVA_SVM_EXIT_RECALL], 0);
+    CHECK_EQ(vm->stopped, 0);
+    REQUIRE_OK(nova_ec_ctrl(vm->vcpu));
+    CHECK(spin_until(&vm->stopped, 1));
+    CHECK_EQ(vm->a[2], NOVA_ACTV_STATE_HLT);
+    CHECK_EQ(vm->a[0], NOVA_SVM_EXIT_VMMCALL);
+    CHECK_EQ(vm->in.rax & 0xffff, 0x77);
     vm_destroy(vm);
 }

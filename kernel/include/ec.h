@@ -8,6 +8,8 @@
  *   EC_WAIT_REPLY   called `callee` and waits for its reply
  *   EC_WAIT_SEND    wants to call `callee`, which is busy
  *   EC_WAIT_SM      blocked in a semaphore down
+ *   EC_HALTED       a vCPU its VMM left in the HLT activity state: waits for
+ *                   a recall
  *   EC_DEAD         shut down */
 #pragma once
 #include <stdbool.h>
@@ -20,7 +22,7 @@ struct pt;
 struct sc;
 struct sm;
 
-enum ec_state { EC_READY, EC_WAIT_CALL, EC_WAIT_REPLY, EC_WAIT_SEND, EC_WAIT_SM, EC_DEAD };
+enum ec_state { EC_READY, EC_WAIT_CALL, EC_WAIT_REPLY, EC_WAIT_SEND, EC_WAIT_SM, EC_HALTED, EC_DEAD };
 
 #define NO_EVENT 0xffffffffu
 

@@ -281,6 +281,8 @@ _Noreturn void sys_ec_ctrl(struct sys_regs *r)
         sys_finish(NOVA_BAD_CAP);
     if (ec->state != EC_DEAD) {
         ec->recall_pending = true;
+        if (ec->state == EC_HALTED)
+            ec_set_state(ec, EC_READY);   /* a halted vCPU wakes for its RECALL */
         if (ec->cpu != this_cpu()->cpu)
             sched_kick(ec->cpu);   /* it may be running there right now */
     }

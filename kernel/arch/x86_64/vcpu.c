@@ -159,6 +159,10 @@ _Noreturn void vcpu_resume(struct ec *ec)
 {
     struct percpu *cpu = this_cpu();
     struct vcpu *vc = ec->vcpu;
+    if (vc->halted) {
+        ec_set_state(ec, EC_HALTED);   /* until ec_ctrl recalls it */
+        schedule();
+    }
     struct vmcb *v = vc->vmcb;
     struct guest_space *g = &ec->pd->guest;
     cpu->current = ec;

@@ -115,7 +115,7 @@ static void store_segments(const struct vmcb *v, uint64_t mtd, struct nova_utcb_
         desc_store(&a->idtr, &v->idtr);
 }
 
-static void store_system(const struct vmcb *v, unsigned event, uint64_t mtd, struct nova_utcb_arch *a)
+static void store_system(const struct vmcb *v, bool halted, unsigned event, uint64_t mtd, struct nova_utcb_arch *a)
 {
     if (mtd & NOVA_MTD_CR)
         a->cr0 = v->cr0, a->cr2 = v->cr2, a->cr3 = v->cr3, a->cr4 = v->cr4, a->cr8 = v->vintr & VINTR_TPR_MASK;
@@ -137,7 +137,7 @@ static void store_system(const struct vmcb *v, unsigned event, uint64_t mtd, str
     }
     if (mtd & NOVA_MTD_STA) {
         a->intr_state = (uint32_t)(v->int_state & 1);   /* blocking by STI or MOV SS */
-        a->actv_state = 0;                             /* SVM has no activity state: HLT exits */
+        a->actv_state = halted ? NOVA_ACTV_STATE_HLT : NOVA_ACTV_STATE_ACTIVE;
     }
     if (mtd & NOVA_MTD_TSC)
         a->tsc_val = rdtsc() + v->tsc_offset, a->tsc_off = v->tsc_offset;
@@ -153,7 +153,7 @@ void vcpu_msg_store(struct ec *ec, unsigned event, uint64_t mtd, struct nova_utc
         a->rip = v->rip;
     store_gprs(ec, v, mtd, a);
     store_segments(v, mtd, a);
-    store_system(v, event, mtd, a);
+    store_system(v, ec->vcpu->halted, event, mtd, a);
 }
 
 static void load_gprs(struct ec *ec, struct vmcb *v, uint64_t mtd, const struct nova_utcb_arch *a)
@@ -219,8 +219,9 @@ static void load_injection(struct vmcb *v, uint32_t info, uint32_t error)
     }
 }
 
-static void load_system(struct vmcb *v, uint64_t mtd, const struct nova_utcb_arch *a)
+static void load_system(struct vcpu *vc, uint64_t mtd, const struct nova_utcb_arch *a)
 {
+    struct vmcb *v = vc->vmcb;
     if (mtd & NOVA_MTD_CR) {
         v->cr0 = a->cr0, v->cr2 = a->cr2, v->cr3 = a->cr3, v->cr4 = a->cr4;
         v->vintr = (v->vintr & ~VINTR_TPR_MASK) | (a->cr8 & 0xf);
@@ -235,8 +236,10 @@ static void load_system(struct vmcb *v, uint64_t mtd, const struct nova_utcb_arc
         vcpu_set_intercepts(v, a->ctrl[0], a->ctrl[1], (uint32_t)a->ptmr);
     if (mtd & NOVA_MTD_INJ)
         load_injection(v, a->inj_info, a->inj_error);
-    if (mtd & NOVA_MTD_STA)
+    if (mtd & NOVA_MTD_STA) {
         v->int_state = (a->intr_state & 3) ? 1 : 0;
+        vc->halted = a->actv_state == NOVA_ACTV_STATE_HLT;   /* other states: active */
+    }
     if (mtd & NOVA_MTD_TSC)
         v->tsc_offset += a->tsc_off;
 }
@@ -248,5 +251,5 @@ void vcpu_msg_load(struct ec *ec, const struct nova_utcb *u)
     uint64_t mtd = a->mtd;
     load_gprs(ec, v, mtd, a);
     load_segments(v, mtd, a);
-    load_system(v, mtd, a);
+    load_system(ec->vcpu, mtd, a);
 }

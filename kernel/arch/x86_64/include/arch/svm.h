@@ -10,6 +10,7 @@ struct vcpu {
     struct vmcb *vmcb;
     uint64_t dr[4];               /* DR0-DR3 belong to the guest while it runs */
     uint64_t flushed_generation;  /* guest_space generation at the last TLB flush */
+    bool halted;                  /* HLT activity state: runs again after a recall */
 };
 
 /* Detect SVM with nested paging on this CPU and turn it on (EFER.SVME, host
