@@ -178,7 +178,7 @@ _Noreturn void ec_resume(struct ec *ec)
     cpu->cur_regs = &ec->regs;
     fs_base_switch_to(cpu, ec);
     tss_set_kernel_entry((uint64_t)(uintptr_t)(&ec->regs + 1));
-    pt_activate(ec->pd->pml4);
+    hpt_activate(ec->pd->pml4);
     tss_load_iomap(&ec->pd->pio);
     fpu_switch_to(ec);
     big_unlock();

@@ -56,7 +56,7 @@ static void release_spaces(struct pd *pd)
         mdb_clear_space(pd, s);
     space_pio_destroy(pd);
     guest_space_destroy(pd);
-    pt_destroy_user(pd->pml4);
+    hpt_destroy_user(pd->pml4);
     pd->kmem_used -= PAGE_SIZE;
 }
 
@@ -70,7 +70,7 @@ static struct pd *alloc_pd(struct pd *owner, bool is_root)
     pd->space[SPACE_MEM].levels = radix_levels_for(USER_LIMIT >> PAGE_SHIFT);   /* user page numbers */
     pd->space[SPACE_PIO].levels = radix_levels_for(PIO_PORTS);
     pd->space[SPACE_OBJ].levels = radix_levels_for(NOVA_SEL_COUNT);   /* selectors wrap at SEL */
-    pd->pml4 = pt_create_user();
+    pd->pml4 = hpt_create_user();
     if (!pd->pml4) {
         pd_free(owner, pd, sizeof *pd);
         return 0;
@@ -124,7 +124,7 @@ bool pd_copy_from_user(const struct pd *pd, void *dst, uint64_t va, uint64_t len
     while (len) {
         uint64_t pa;
         unsigned rights;
-        if (!pt_translate(pd->pml4, va, &pa, &rights))
+        if (!hpt_translate(pd->pml4, va, &pa, &rights))
             return false;
         uint64_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
         if (chunk > len)
