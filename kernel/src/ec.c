@@ -100,7 +100,7 @@ struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t sp,
     return ec;
 }
 
-static struct ec *zombies;   /* destroyed ECs a CPU may still be running */
+static struct queue zombies;   /* destroyed ECs a CPU may still be running */
 
 static bool running_somewhere(const struct ec *ec)
 {
@@ -127,8 +127,7 @@ void ec_destroy(struct ec *ec)
         utcb_destroy(ec);
     struct pd *pd = ec->pd;
     if (running_somewhere(ec)) {
-        ec->send_next = zombies;   /* its frame is still a CPU's TSS.RSP0 */
-        zombies = ec;
+        queue_push(&zombies, &ec->zombie_link);   /* its frame is still a CPU's TSS.RSP0 */
         sched_kick(ec->cpu);
     } else {
         free_ec(ec);
@@ -138,15 +137,15 @@ void ec_destroy(struct ec *ec)
 
 void ec_reap_zombies(void)
 {
-    for (struct ec **z = &zombies; *z;) {
-        struct ec *ec = *z;
-        if (running_somewhere(ec)) {
-            z = &ec->send_next;
-            continue;
-        }
-        *z = ec->send_next;
-        free_ec(ec);
+    struct queue still = { 0 };
+    for (struct queue_link *l; (l = queue_pop(&zombies));) {   /* freeing may add zombies: they are seen too */
+        struct ec *ec = queue_entry(l, struct ec, zombie_link);
+        if (running_somewhere(ec))
+            queue_push(&still, l);
+        else
+            free_ec(ec);
     }
+    zombies = still;
 }
 
 void ec_set_state(struct ec *ec, enum ec_state state)
