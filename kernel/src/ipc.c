@@ -66,7 +66,8 @@ void ipc_enqueue_sender(struct ec *caller, struct pt *pt, bool donate)
 
 void ipc_dequeue_sender(struct ec *sender)
 {
-    queue_remove(&sender->callee->senders, &sender->send_link);
+    if (sender->callee)   /* 0: aborted by abort_waiter, already off the queue */
+        queue_remove(&sender->callee->senders, &sender->send_link);
 }
 
 /* The longest-waiting caller of `ec`, taken off its queue; 0 if none. */
