@@ -12,6 +12,7 @@
 #include "pd.h"
 
 struct radix *cap_space_of(struct pd *pd, unsigned space) { return &pd->space[space]; }
+struct account *cap_account_of(struct pd *pd) { return &pd->kmem; }
 
 static unsigned rights_of(uint32_t perms)
 {

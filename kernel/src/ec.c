@@ -43,7 +43,7 @@ static bool utcb_create(struct ec *ec, uint64_t va)
         return false;
     }
     n->pinned = true;
-    ec->obj.owner->kmem_used += PAGE_SIZE;
+    ec->obj.owner->kmem.used += PAGE_SIZE;
     ec->utcb = phys_to_virt(pa);
     ec->utcb_va = va;
     return true;
@@ -59,7 +59,7 @@ static void utcb_destroy(struct ec *ec)
     }
     frame_free(virt_to_phys(ec->utcb));
     if (ec->obj.owner)
-        ec->obj.owner->kmem_used -= PAGE_SIZE;
+        ec->obj.owner->kmem.used -= PAGE_SIZE;
 }
 
 static void init_ec(struct ec *ec, struct pd *pd, unsigned cpu, uint64_t sp, uint64_t sel_evt, bool global)
