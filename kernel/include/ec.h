@@ -75,8 +75,9 @@ struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t sp,
                      struct pd *creator, uint64_t sel);
 /* The last reference is gone (kobj.c). */
 void ec_destroy(struct ec *ec);
-/* Free ECs that were destroyed while a CPU still ran them (schedule()). */
-void ec_reap_zombies(void);
+/* Run `ec` on this CPU: its pending events, then user mode or its guest.
+ * This is where a CPU leaves the EC it ran before, so ECs destroyed while
+ * a CPU still ran on their frames are freed here once no CPU does. */
 _Noreturn void ec_resume(struct ec *ec);
 _Noreturn void ec_handle_exception(struct ec *ec, unsigned vector);
 /* An exception or VM exit becomes a call through the portal at SELEVT + event. */

@@ -135,7 +135,8 @@ void ec_destroy(struct ec *ec)
     kobj_put(&pd->obj);
 }
 
-void ec_reap_zombies(void)
+/* Free the destroyed ECs that no CPU runs any more. */
+static void reap_zombies(void)
 {
     struct queue still = { 0 };
     for (struct queue_link *l; (l = queue_pop(&zombies));) {   /* freeing may add zombies: they are seen too */
@@ -162,6 +163,13 @@ void ec_wake(struct ec *ec, enum nova_status status)
 
 _Noreturn void ec_resume(struct ec *ec)
 {
+    struct percpu *cpu = this_cpu();
+    cpu->current = ec;   /* the CPU leaves the EC it ran: that one may be freed, this one not */
+    if (!queue_empty(&zombies)) {
+        reap_zombies();
+        if (ec->state != EC_READY || !cpu->current_sc)
+            schedule();   /* a freed EC's PD died and took with it what was to run here */
+    }
     if (ec->startup_pending) {
         ec->startup_pending = false;
         ec_raise_event(ec, ec->vcpu ? NOVA_SVM_EXIT_STARTUP : NOVA_EVT_STARTUP);
@@ -172,8 +180,6 @@ _Noreturn void ec_resume(struct ec *ec)
     }
     if (ec->vcpu)
         vcpu_resume(ec);
-    struct percpu *cpu = this_cpu();
-    cpu->current = ec;
     cpu->cur_regs = &ec->regs;
     fs_base_switch_to(cpu, ec);
     tss_set_kernel_entry((uint64_t)(uintptr_t)(&ec->regs + 1));
