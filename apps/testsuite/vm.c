@@ -9,7 +9,8 @@
 
 _Static_assert(VM_MAX * VM_MEM_PAGES < 1u << VM_POOL_ORDER, "pool size");
 
-static unsigned vm_memory_used, vm_pages_used;
+static unsigned vm_pages_used;
+static bool vm_slot_used[VM_MAX];   /* vm_destroy frees a slot (memory, handler stack) */
 static struct vm vms[VM_MAX];
 static uint8_t *vm_pool;
 /* the handlers' stacks: the suite's EC stack pool is too small for a VM per test */
@@ -171,14 +172,18 @@ struct vm *vm_create(const void *code, uint64_t code_len, vm_exit_fn on_exit, ui
 
 struct vm *vm_create_on(unsigned cpu, const void *code, uint64_t code_len, vm_exit_fn on_exit, uint64_t mtd)
 {
-    CHECK(vm_memory_used < VM_MAX);
-    if (vm_memory_used >= VM_MAX || !pool())
+    unsigned slot = 0;
+    while (slot < VM_MAX && vm_slot_used[slot])
+        slot++;
+    CHECK(slot < VM_MAX);
+    if (slot >= VM_MAX || !pool())
         return 0;
-    unsigned slot = vm_memory_used;
+    vm_slot_used[slot] = true;
     struct vm *vm = &vms[slot];
     __builtin_memset(vm, 0, sizeof *vm);
     vm->cpu = cpu;
-    vm->mem = pool() + vm_memory_used++ * VM_MEM_PAGES * 4096;
+    vm->slot = slot;
+    vm->mem = pool() + slot * VM_MEM_PAGES * 4096;
     __builtin_memset(vm->mem, 0, VM_MEM_PAGES * 4096);
     __builtin_memcpy(vm->mem + (VM_CODE - VM_GPA), code, code_len);
     vm->on_exit = on_exit;
@@ -219,4 +224,5 @@ void vm_destroy(struct vm *vm)
         if (sels[i])
             nova_revoke(nova_crd_obj(sels[i], 0, 0x1f), NOVA_FLAG_REVOKE_SR);
     nova_revoke(nova_crd_obj(vm->evt, 8, 0x1f), NOVA_FLAG_REVOKE_SR);
+    vm_slot_used[vm->slot] = false;   /* its PD, vCPU and handler are gone */
 }

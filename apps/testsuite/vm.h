@@ -43,6 +43,7 @@ struct vm {
     volatile uint64_t a[16];         /* scratch for the test */
     struct nova_utcb_arch in;        /* the last message as it came in */
     unsigned cpu;                    /* the vCPU's and its handler's CPU */
+    unsigned slot;                   /* vm.c's */
     volatile uint64_t last_exit;
     volatile uint8_t trace[64];      /* the first 64 exits in order */
     void *arg;                       /* for the test */
@@ -68,7 +69,7 @@ struct vm *vm_create_on(unsigned cpu, const void *code, uint64_t code_len, vm_ex
 enum nova_status vm_start(struct vm *vm, uint64_t prio);
 /* Start at priority 2 and wait until the callback stopped the VM. */
 bool vm_run(struct vm *vm);
-/* Revoke everything the VM holds. */
+/* Revoke everything the VM holds; its slot (memory, handler stack) is reused. */
 void vm_destroy(struct vm *vm);
 
 /* An enabled CPU other than the boot CPU, ~0u if there is none. */
