@@ -32,12 +32,24 @@ __asm__(".section .rodata\n"
         "x_loop: mov $0x1000, %ax\n mov %ax, %es\n"
         "x_loop_top: movl %es:0, %eax\n incl 0x2000\n jmp x_loop_top\n"
         "x_loop_end:\n"
+        /* IF set, no shadow at the VMMCALL */
+        "x_win: sti\n nop\n vmmcall\n"
+        "x_win_after: nop\n"
+        "x_win_after2: nop\n hlt\n"
+        "x_win_end:\n"
+        /* two vCPUs: each counts itself in, then waits for the other */
+        "x_pair: lock incl 0x2000\n"
+        "x_pair_wait: cmpl $2, 0x2000\n jne x_pair_wait\n hlt\n"
+        "x_pair_end:\n"
         ".code64\n .text\n");
 GUEST_DECL(x_stk);
 GUEST_DECL(x_two);
 GUEST_DECL(x_sse);
 GUEST_DECL(x_str);
 GUEST_DECL(x_loop);
+GUEST_DECL(x_win);
+GUEST_DECL(x_pair);
+extern const uint8_t x_win_after[], x_win_after2[];
 extern const uint8_t x_stk_after[], x_two_after[], x_str_at[], x_loop_top[];
 
 /* ---- an interrupted injection ---- */
@@ -231,4 +243,59 @@ NOVA_TEST(vcpu_memory_revoked_while_the_guest_runs_on_another_cpu_faults)
     unsigned cpu = vm_other_cpu();
     REQUIRE(cpu != ~0u);
     revoke_under_running_guest(cpu, 2);
+}
+
+/* ---- interrupt window with IF already set ---- */
+
+static int window_at_once(struct vm *vm, unsigned exit, struct nova_utcb *u)
+{
+    if (exit == NOVA_SVM_EXIT_VMMCALL) {
+        u->data.arch.mtd |= NOVA_MTD_INJ;
+        u->data.arch.inj_info = NOVA_INJ_INFO_I;
+        vm_skip(vm, u);
+        return VM_GO;
+    }
+    if (exit == NOVA_SVM_EXIT_INTR_WINDOW)
+        return VM_STOP;
+    return VM_DEFAULT;
+}
+
+NOVA_TEST(vcpu_interrupt_window_with_if_set_opens_at_once)
+{
+    VM_SKIP_WITHOUT_SVM();
+    struct vm *vm = vm_create(x_win, GUEST_LEN(x_win), vm_std, MTD_E | NOVA_MTD_STA);
+    REQUIRE(vm);
+    vm->hook = window_at_once;
+    CHECK(vm_run(vm));
+    CHECK_EQ(vm->last_exit, NOVA_SVM_EXIT_INTR_WINDOW);
+    CHECK_EQ(vm->exits, 3);
+    /* Right at the entry, before the instruction after VMMCALL, as hardware
+     * does it. Under QEMU TCG the kernel's `sti` right before `vmrun`
+     * (svm_run.S) leaves the guest's first instruction in an interrupt
+     * shadow, so the window opens one instruction later: accepted until
+     * svm_run.S puts an instruction between the two. */
+    CHECK(vm->in.rip == GUEST_AT(x_win, x_win_after) || vm->in.rip == GUEST_AT(x_win, x_win_after2));
+    vm_destroy(vm);
+}
+
+/* ---- two vCPUs in one VM ---- */
+
+NOVA_TEST(vcpu_two_vcpus_of_one_vm_share_its_memory)
+{
+    VM_SKIP_WITHOUT_SVM();
+    struct vm *vm = vm_create(x_pair, GUEST_LEN(x_pair), vm_std, MTD_E);
+    REQUIRE(vm);
+    uint64_t vcpu2 = sel_alloc(1), sc2 = sel_alloc(1);
+    REQUIRE_OK(nova_create_ec(vcpu2, vm->pd, nova_boot_cpu, 0, 0, 0, 0));   /* the same portals */
+    /* the root's priority: a vCPU that waits for the other must not starve
+     * the root before both are started */
+    REQUIRE_OK(nova_create_sc(sc2, SEL_ROOT_PD, vcpu2, nova_qpd(10000, 1)));
+    CHECK_EQ(vm_start(vm, 1), NOVA_SUCCESS);
+    CHECK(spin_until(&vm->stopped, 1));
+    CHECK_EQ(vm->count[NOVA_SVM_EXIT_STARTUP], 2);
+    CHECK_EQ(*vm_u32(vm, 0x2000), 2);   /* both counted in the one guest memory */
+    CHECK_EQ(vm->last_exit, NOVA_SVM_EXIT_HLT);
+    nova_revoke(nova_crd_obj(sc2, 0, 0x1f), NOVA_FLAG_REVOKE_SR);
+    nova_revoke(nova_crd_obj(vcpu2, 0, 0x1f), NOVA_FLAG_REVOKE_SR);
+    vm_destroy(vm);
 }
