@@ -12,8 +12,9 @@
  * Figures (each over ITERATIONS samples, rdtsc around one hypercall):
  *   call+reply cross-PD, donating and non-donating (DD), with U = 0 and
  *   U = 8 untyped words (the client sends U words, the server echoes U
- *   words back); and a null hypercall (lookup of a null CRD).
- * Minimum and median are printed. Under QEMU with
+ *   words back); a null hypercall (lookup of a null CRD); and, when the HIP
+ *   reports SVM, one VM exit handled by a VMM portal and resumed (see
+ *   bench_vm_exit). Minimum and median are printed. Under QEMU with
  * -icount shift=0,align=off,sleep=off one TSC tick is one retired
  * instruction, so the figures are exact and repeatable.
  *
@@ -32,10 +33,19 @@
 #define SEL_SERVER_EC   0x62u
 #define SEL_SERVER_PT0  0x63u                      /* portal id 0: reply with U = 0 */
 #define SEL_SERVER_PT8  0x64u                      /* portal id 8: reply with U = 8 */
+#define SEL_VMM_EC      0x70u                      /* the VM exit handler, a local EC */
+#define SEL_VM_PD       0x71u
+#define SEL_VCPU        0x72u
+#define SEL_VCPU_SC     0x73u
+#define SEL_VM_DONE     0x74u                      /* upped after the last sample */
+#define SEL_VM_NEVER    0x75u                      /* never upped: the handler parks on it */
+#define SEL_VM_EVT      0x100u                     /* 256 exit portals (the VM PD's 0-255) */
 
 /* Fresh UTCB addresses: the pager's in the root PD, the server's in the child. */
 #define PAGER_UTCB      UINT64_C(0x0000200000000000)
 #define SERVER_UTCB     UINT64_C(0x0000300000000000)
+#define VMM_UTCB        UINT64_C(0x0000200000001000)
+#define GUEST_GPA       0x1000u                    /* where the guest code page appears */
 
 #define PAGE_SIZE       4096u
 #define ITERATIONS      10000u
@@ -48,6 +58,8 @@ static uint64_t samples[ITERATIONS];
  * function that was just called: RSP = 16-byte aligned top - 8. */
 static uint8_t pager_stack[2 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t server_stack[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t vmm_stack[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+#define VMM_SP    ((uintptr_t)vmm_stack + sizeof vmm_stack - 8)
 #define PAGER_SP  ((uintptr_t)pager_stack + sizeof pager_stack - 8)
 #define SERVER_SP ((uintptr_t)server_stack + sizeof server_stack - 8)
 
@@ -151,6 +163,102 @@ static void sort(uint64_t *a, unsigned n)
     }
 }
 
+static void report(const char *what, unsigned n);
+
+/*
+ * VM exit round trip. The guest is a real-mode loop of CPUID on a page of
+ * this ELF's text (page-aligned, executable here, so executable for the
+ * guest: a delegation keeps the source's rights), given with the G bit at
+ * guest-physical GUEST_GPA in the reply to STARTUP, which also turns the
+ * CPUID intercept on (MTD CTRL, primary control bit 18 = exit 0x72). The
+ * VMM handler is a local EC in the root PD with a portal for every exit
+ * number; for CPUID it reads the TSC, advances RIP by the instruction length
+ * and replies. A sample is the TSC difference between two consecutive
+ * handler entries: exit, portal, handler, reply, VMRUN and the guest's
+ * CPUID and jump, once each.
+ */
+__asm__(".pushsection .text.vmguest, \"ax\"\n"
+        ".balign 4096\n"
+        "vm_guest:\n"
+        ".code16\n"
+        "1: cpuid\n"
+        "   jmp 1b\n"
+        ".code64\n"
+        ".balign 4096\n"
+        ".popsection\n");
+extern const uint8_t vm_guest[];
+
+static volatile unsigned vm_exits;
+static uint64_t vm_last_tsc;
+
+static struct nova_utcb_seg real_seg(bool code)
+{
+    return (struct nova_utcb_seg){ .sel = 0, .ar = code ? 0x9b : 0x93, .limit = 0xffff, .base = 0 };
+}
+
+__attribute__((noinline, noreturn))
+static void vmm_entry(uint64_t pid)
+{
+    uint64_t now = rdtsc();
+    struct nova_utcb *u = (struct nova_utcb *)VMM_UTCB;
+    struct nova_utcb_arch *a = &u->data.arch;
+    unsigned exit = (unsigned)(pid & 0xff);
+    u->head.items = nova_utcb_items(0, 0);
+    if (exit == NOVA_SVM_EXIT_CPUID) {
+        unsigned n = vm_exits++;
+        if (n > WARMUP)
+            samples[n - WARMUP - 1] = now - vm_last_tsc;
+        vm_last_tsc = now;
+        if (n == WARMUP + ITERATIONS) {
+            nova_sm_ctrl(SEL_VM_DONE, 0);
+            for (;;)
+                nova_sm_ctrl(SEL_VM_NEVER, NOVA_FLAG_SM_CTRL_DN);
+        }
+        a->rip += a->inst_len;
+        a->mtd = NOVA_MTD_EIP;
+        nova_reply(VMM_SP);
+    }
+    if (exit != NOVA_SVM_EXIT_STARTUP) {
+        nova_printf("ipcbench: unexpected VM exit 0x%x at rip 0x%lx\n", exit, a->rip);
+        nova_exit(1);
+    }
+    a->mtd = NOVA_MTD_EIP | NOVA_MTD_EFL | NOVA_MTD_CS_SS | NOVA_MTD_DS_ES | NOVA_MTD_CTRL;
+    a->rip = GUEST_GPA;
+    a->rflags = 2;
+    a->cs = real_seg(true);
+    a->ss = a->ds = a->es = real_seg(false);
+    a->ctrl[0] = 1u << 18;   /* CPUID */
+    a->ctrl[1] = 0;
+    a->ptmr = 0;
+    u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(0)] = nova_item_delegate(GUEST_GPA / PAGE_SIZE, 0, 1, 0);
+    u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)] =
+        nova_crd_mem((uintptr_t)vm_guest / PAGE_SIZE, 0, NOVA_PERM_MEM_R | NOVA_PERM_MEM_X);
+    u->head.items = nova_utcb_items(0, 1);
+    nova_reply(VMM_SP);
+}
+
+static void bench_vm_exit(const struct nova_hip *hip, unsigned cpu)
+{
+    const char *what = "VM exit (CPUID) handled by a VMM portal and resumed";
+    if (!(hip->flags & NOVA_HIP_FEATURES_SVM)) {
+        nova_printf("ipcbench: %s: skipped, no SVM\n", what);
+        return;
+    }
+    check(nova_create_ec(SEL_VMM_EC, SEL_ROOT_PD, cpu, VMM_UTCB, VMM_SP, 0, 0), "create_ec (VMM handler)");
+    for (unsigned e = 0; e < 256; e++) {
+        check(nova_create_pt(SEL_VM_EVT + e, SEL_ROOT_PD, SEL_VMM_EC, NOVA_MTD_EIP, (uintptr_t)vmm_entry),
+              "create_pt (VM exit)");
+        check(nova_pt_ctrl(SEL_VM_EVT + e, e), "pt_ctrl (VM exit)");
+    }
+    check(nova_create_sm(SEL_VM_DONE, SEL_ROOT_PD, 0), "create_sm");
+    check(nova_create_sm(SEL_VM_NEVER, SEL_ROOT_PD, 0), "create_sm");
+    check(nova_create_pd(SEL_VM_PD, SEL_ROOT_PD, nova_crd_obj(SEL_VM_EVT, 8, 0x1f)), "create_pd (VM)");
+    check(nova_create_ec(SEL_VCPU, SEL_VM_PD, cpu, 0, 0, 0, 0), "create_ec (vCPU)");
+    check(nova_create_sc(SEL_VCPU_SC, SEL_ROOT_PD, SEL_VCPU, nova_qpd(10000, 1)), "create_sc (vCPU)");
+    check(nova_sm_ctrl(SEL_VM_DONE, NOVA_FLAG_SM_CTRL_DN), "sm_ctrl (wait for the VM)");
+    report(what, ITERATIONS);
+}
+
 static void report(const char *what, unsigned n)
 {
     sort(samples, n);
@@ -227,6 +335,7 @@ int main(const struct nova_hip *hip, unsigned cpu)
     bench_call("call+reply cross-PD non-donating U=0", NOVA_FLAG_CALL_DD, 0);
     bench_call("call+reply cross-PD non-donating U=8", NOVA_FLAG_CALL_DD, 8);
     bench_null();
+    bench_vm_exit(hip, cpu);
     if (pager_faults > 8)
         nova_printf("ipcbench: note: %u page faults in all\n", pager_faults);
     nova_printf("ipcbench: done\n");

@@ -5,7 +5,7 @@
  * the section that defines it is cited next to it.  No header, constant or
  * build flag of the Novum project is used.
  *
- * Result: ud2 with RAX = 0x600d (all 14 checks passed) or 0xbad00 + failed check
+ * Result: ud2 with RAX = 0x600d (all 15 checks passed) or 0xbad00 + failed check
  * number, RBX = number of checks completed.
  */
 
@@ -150,7 +150,9 @@ static int check_root_cap(u64 sel, int is_pd)
 /* ---- Spec 5.1, 8.5: the hypercalls of checks 13 and 14 ---------------- */
 #define HC_CALL       0x0
 #define HC_REPLY      0x1
+#define HC_CREATE_PD  0x2
 #define HC_CREATE_EC  0x3
+#define HC_CREATE_SC  0x4
 #define HC_CREATE_PT  0x5
 #define HC_REVOKE     0x7
 #define HC_PT_CTRL    0xb
@@ -173,6 +175,7 @@ static int check_root_cap(u64 sel, int is_pd)
 /* Where the local ECs' UTCBs go: free, page-aligned user addresses. */
 #define LOCAL_UTCB(n) (0x20000000ull + (n) * PAGE_SIZE)
 u64 boot_cpu;
+u64 guest_phys_page;   /* check 15: the page local_handler delegates with H */
 extern u8 local_stack_top[];
 extern void local_entry(void);
 
@@ -200,6 +203,11 @@ void local_handler(u64 pid)
         *(volatile u64 *)(u + UTCB_DATA) = rd64(u + UTCB_DATA) + rd64(u + UTCB_DATA + 8);
         *(volatile u64 *)(u + UTCB_DATA + 8) = 0x600d;
         *(volatile u64 *)(u + UTCB_ITEMS) = 2;
+    } else if (pid == 2) {   /* check 15: one page of RAM, rwx (memory CRD, 4.3.2),
+                              * H bit, placed at GUEST_VA (0x30000000) */
+        *(volatile u64 *)(u + UTCB_WLAST) = ITEM_DELEGATE | ITEM_H | ((0x30000000ull >> 12) << ITEM_HOT_SHIFT);
+        *(volatile u64 *)(u + UTCB_WLAST - 8) = 0x1ull | (0x7ull << CRD_PERM_SHIFT) | (guest_phys_page << CRD_SEL_SHIFT);
+        *(volatile u64 *)(u + UTCB_ITEMS) = 1ull << 16;
     } else {          /* check 14: one delegate item, COM1's 8 ports, H bit */
         *(volatile u64 *)(u + UTCB_WLAST) = ITEM_DELEGATE | ITEM_H | ((u64)COM1 << ITEM_HOT_SHIFT);
         *(volatile u64 *)(u + UTCB_WLAST - 8) = pio_crd(COM1, 3, 1);
@@ -264,6 +272,193 @@ static int com1_round_trip(u64 hip)
     if (hc(HC_REVOKE, REVOKE_SR, 0, pio_crd(COM1, 3, 1), 0, 0, 0, 0) != ST_SUCCESS)
         return 0;
     return hc(HC_LOOKUP, 0, 0, pio_crd(COM1, 0, 0), 0, 0, 0, &crd) == ST_SUCCESS && crd_type(crd) == CRD_TYPE_NULL;
+}
+
+/* ---- Check 15: a vCPU (5.3.2 with UTCB 0) on AMD SVM ------------------ */
+#define HIP_FLAGS       0x10        /* 6.2 Figure 6.1: Feature Flags, u32 */
+#define HIP_FEATURE_SVM (1u << 2)   /* 6.2 "Feature Flags": bit 2 SVM */
+#define ST_BAD_FTR      0x6         /* Figure 5.2 */
+#define HC_CREATE_SM    0x6         /* Figure 5.1 */
+#define HC_SM_CTRL      0xc
+#define SM_DOWN         0x1         /* 5.4.4 flags: OP bit 0 (1 = down) */
+#define CRD_TYPE_MEM    0x1ull      /* 4.3.2 */
+#define MEM_RWX         0x7ull      /* 4.1.x memory rights R W X: bits 0-2 of the mask */
+#define ITEM_G          (1ull << 10) /* Figure 4.6 */
+#define QPD(q, p)       ((u64)(q) << 12 | (p))   /* 4.5 Figure 4.2 */
+
+/* 8.2 SVM intercepts */
+#define EXIT_HLT        0x78
+#define EXIT_VMMCALL    0x81
+#define EXIT_STARTUP    0xfe
+
+/* 8.4 Figure 8.2: MTD bits */
+#define MTD_ACDB        (1ull << 0)
+#define MTD_BSD         (1ull << 1)
+#define MTD_EIP         (1ull << 3)
+#define MTD_EFL         (1ull << 4)
+#define MTD_DS_ES       (1ull << 5)
+#define MTD_CS_SS       (1ull << 7)
+#define MTD_QUAL        (1ull << 15)
+#define MTD_CTRL        (1ull << 16)
+
+/* 8.3: UTCB data area (from UTCB_DATA) of an intercept message */
+#define A_MTD           0x00
+#define A_INST_LEN      0x08
+#define A_RIP           0x10
+#define A_RFLAGS        0x18
+#define A_RAX           0x30
+#define A_RBX           0x48
+#define A_CTRL_PRI      0xc0        /* u32 Primary Exit Ctrl */
+#define A_CTRL_SEC      0xc4        /* u32 Secondary Exit Ctrl: bit n = exit 0x80 + n */
+#define A_PTMR          0xc8
+#define A_ES            0x120       /* segments: Sel u16, AR u16, Limit u32, Base u64 */
+#define A_CS            0x130
+#define A_SS            0x140
+#define A_DS            0x150
+#define AR_CODE16       0x9b        /* 8.3 access rights: P, S, type execute/read accessed */
+#define AR_DATA16       0x93        /* P, S, type read/write accessed */
+
+/* Selectors, guest memory and the exit handler's UTCB */
+#define SEL_VM_PROBE    0x110       /* create_ec with UTCB 0 without SVM */
+#define SEL_VM_EC       0x111       /* the local EC the exit portals are bound to */
+#define SEL_VM_DONE     0x112       /* semaphore: the guest reached its last exit */
+#define SEL_VM_NEVER    0x113       /* semaphore nobody ups: the handler parks on it */
+#define SEL_VM_PD       0x114
+#define SEL_VCPU        0x115
+#define SEL_VCPU_SC     0x116
+#define SEL_VM_EVT      0x200       /* 256 portals, one per exit number (order 8) */
+#define VM_UTCB         LOCAL_UTCB(3)
+#define GUEST_VA        0x30000000ull   /* the guest page in our own space */
+#define GUEST_GPA       0x1000ull       /* where the guest sees it; code at its start */
+#define GUEST_DATA      0x800           /* offset of the words the guest writes */
+
+extern u8 vm_stack_top[];
+extern void vm_entry(void);
+extern const u8 guest_code[], guest_code_end[];
+
+static volatile u64 vm_startup, vm_last_exit, vm_last_rip;
+static volatile u64 vm_call_rax, vm_call_rbx, vm_call_rip, vm_call_len;
+
+static inline void wr16(u64 a, u16 v) { *(volatile u16 *)a = v; }
+static inline void wr32(u64 a, u32 v) { *(volatile u32 *)a = v; }
+static inline void wr64(u64 a, u64 v) { *(volatile u64 *)a = v; }
+
+static u64 mem_crd(u64 page, u64 order, u64 perms)
+{
+    return CRD_TYPE_MEM | (perms << CRD_PERM_SHIFT) | (order << CRD_ORDER_SHIFT) | (page << CRD_SEL_SHIFT);
+}
+
+static void real_seg(u64 at, u16 ar)
+{
+    wr16(at, 0);              /* selector 0, base 0, 64 KiB */
+    wr16(at + 2, ar);
+    wr32(at + 4, 0xffff);
+    wr64(at + 8, 0);
+}
+
+/* Called from vm_entry (start.S) on each VM exit, PID = exit number. Returns
+ * to reply; the last exit (HLT, or anything unexpected) is not answered. */
+void vm_handler(u64 exit);
+void vm_handler(u64 exit)
+{
+    u64 u = VM_UTCB, a = u + UTCB_DATA;
+    wr64(u + UTCB_ITEMS, 0);
+    if (exit == EXIT_STARTUP) {
+        /* real mode at 0:GUEST_GPA, VMMCALL intercepted, and the guest page */
+        vm_startup = 1;
+        wr64(a + A_MTD, MTD_EIP | MTD_EFL | MTD_CS_SS | MTD_DS_ES | MTD_CTRL);
+        wr64(a + A_RIP, GUEST_GPA);
+        wr64(a + A_RFLAGS, 2);
+        real_seg(a + A_CS, AR_CODE16);
+        real_seg(a + A_SS, AR_DATA16);
+        real_seg(a + A_DS, AR_DATA16);
+        real_seg(a + A_ES, AR_DATA16);
+        wr32(a + A_CTRL_PRI, 0);
+        wr32(a + A_CTRL_SEC, 1u << (EXIT_VMMCALL - 0x80));
+        wr64(a + A_PTMR, 0);
+        wr64(u + UTCB_WLAST, ITEM_DELEGATE | ITEM_G | (GUEST_GPA >> 12) << ITEM_HOT_SHIFT);
+        wr64(u + UTCB_WLAST - 8, mem_crd(GUEST_VA >> 12, 0, MEM_RWX));
+        wr64(u + UTCB_ITEMS, 1ull << 16);
+        return;
+    }
+    if (exit == EXIT_VMMCALL && vm_startup) {
+        /* the guest's registers in, AX = 0x4321 back, past the VMMCALL */
+        vm_call_rax = rd64(a + A_RAX);
+        vm_call_rbx = rd64(a + A_RBX);
+        vm_call_rip = rd64(a + A_RIP);
+        vm_call_len = rd64(a + A_INST_LEN);
+        wr64(a + A_RAX, 0x4321);
+        wr64(a + A_RIP, vm_call_rip + vm_call_len);
+        wr64(a + A_MTD, MTD_ACDB | MTD_EIP);
+        return;
+    }
+    vm_last_rip = rd64(a + A_RIP);
+    vm_last_exit = exit;
+    hc(HC_SM_CTRL, 0, SEL_VM_DONE, 0, 0, 0, 0, 0);          /* up */
+    for (;;)
+        hc(HC_SM_CTRL, SM_DOWN, SEL_VM_NEVER, 0, 0, 0, 0, 0);
+}
+
+/* The page 2 MiB below the top of the highest available RAM (6.2 memory
+ * descriptors), where neither the microhypervisor nor a module lies in
+ * practice. */
+static u64 spare_phys_page(u64 hip)
+{
+    u64 top = 0, mem_offs = rd16(hip + HIP_MEM_OFFS), mem_size = rd16(hip + HIP_MEM_SIZE);
+    for (u64 o = mem_offs; o + mem_size <= rd16(hip + HIP_LENGTH); o += mem_size)
+        if ((s32)rd32(hip + o + MEM_TYPE) == MEM_TYPE_AVAILABLE && rd64(hip + o + MEM_ADDR) + rd64(hip + o + MEM_SIZE) > top)
+            top = rd64(hip + o + MEM_ADDR) + rd64(hip + o + MEM_SIZE);
+    return ((top - (2ull << 20)) & ~(u64)(PAGE_SIZE - 1)) >> 12;
+}
+
+static int vm_round_trip(u64 hip)
+{
+    u64 exc = rd32(hip + HIP_EXC), cpu = (u32)boot_cpu, root = hip - PAGE_SIZE, crd = 0;
+    if (!(rd32(hip + HIP_FLAGS) & HIP_FEATURE_SVM))
+        return hc(HC_CREATE_EC, 0, SEL_VM_PROBE, exc + 0, 0 | cpu, 0, 0, 0) == ST_BAD_FTR;
+
+    /* a page of RAM with rwx from the microhypervisor (H bit) at GUEST_VA:
+     * the guest runs code from it, and delegation keeps our rights */
+    guest_phys_page = spare_phys_page(hip);
+    if (!make_local(hip, 2))
+        return 0;
+    wr64(root + UTCB_WIND, mem_crd(GUEST_VA >> 12, 0, MEM_RWX));
+    wr64(root + UTCB_ITEMS, 0);
+    if (hc(HC_CALL, 0, SEL_FREE + 5, 0, 0, 0, 0, 0) != ST_SUCCESS)
+        return 0;
+    if (hc(HC_LOOKUP, 0, 0, mem_crd(GUEST_VA >> 12, 0, 0), 0, 0, 0, &crd) != ST_SUCCESS ||
+        crd_type(crd) != CRD_TYPE_MEM || crd_perms(crd) != MEM_RWX)
+        return 0;
+    for (u64 i = 0; i < PAGE_SIZE; i += 8)
+        wr64(GUEST_VA + i, 0);
+    for (u64 i = 0; guest_code + i < guest_code_end; i++)
+        *(volatile u8 *)(GUEST_VA + i) = guest_code[i];
+
+    /* the exit handler: a local EC, and portal SELEVT + n (PID n) for every
+     * exit n; the new PD gets the block at its selectors 0-255 (create_pd's
+     * initial portals), so SELEVT = 0 there */
+    if (hc(HC_CREATE_EC, 0, SEL_VM_EC, exc + 0, VM_UTCB | cpu, (u64)vm_stack_top, 0, 0) != ST_SUCCESS)
+        return 0;
+    for (u64 e = 0; e < 256; e++)
+        if (hc(HC_CREATE_PT, 0, SEL_VM_EVT + e, exc + 0, SEL_VM_EC, MTD_ACDB | MTD_BSD | MTD_EIP | MTD_QUAL,
+               (u64)vm_entry, 0) != ST_SUCCESS ||
+            hc(HC_PT_CTRL, 0, SEL_VM_EVT + e, e, 0, 0, 0, 0) != ST_SUCCESS)
+            return 0;
+    if (hc(HC_CREATE_SM, 0, SEL_VM_DONE, exc + 0, 0, 0, 0, 0) != ST_SUCCESS ||
+        hc(HC_CREATE_SM, 0, SEL_VM_NEVER, exc + 0, 0, 0, 0, 0) != ST_SUCCESS ||
+        hc(HC_CREATE_PD, 0, SEL_VM_PD, exc + 0, obj_crd(SEL_VM_EVT, 8, 0x1f), 0, 0, 0) != ST_SUCCESS ||
+        hc(HC_CREATE_EC, 0, SEL_VCPU, SEL_VM_PD, 0 | cpu, 0, 0, 0) != ST_SUCCESS ||   /* UTCB 0: vCPU */
+        hc(HC_CREATE_SC, 0, SEL_VCPU_SC, exc + 0, SEL_VCPU, QPD(10000, 1), 0, 0) != ST_SUCCESS)
+        return 0;
+    if (hc(HC_SM_CTRL, SM_DOWN, SEL_VM_DONE, 0, 0, 0, 0, 0) != ST_SUCCESS)
+        return 0;
+
+    /* STARTUP, then VMMCALL at GUEST_GPA + 9 with AX/BX as loaded, then HLT
+     * at + 0xf; the guest stored AX before and after the VMMCALL */
+    return vm_startup && (vm_call_rax & 0xffff) == 0x1234 && (vm_call_rbx & 0xffff) == 0x5678 &&
+           vm_call_rip == GUEST_GPA + 9 && vm_call_len == 3 && vm_last_exit == EXIT_HLT &&
+           vm_last_rip == GUEST_GPA + 0xf && rd16(GUEST_VA + GUEST_DATA) == 0x1234 &&
+           rd16(GUEST_VA + GUEST_DATA + 2) == 0x4321;
 }
 
 #define CHECK(n, cond)                                      \
@@ -378,5 +573,13 @@ void main(u64 hip, u64 cpu, u64 rflags)
      *     revoke with SR (5.3.6). */
     CHECK(14, com1_round_trip(hip));
 
-    report(RESULT_GOOD, 14);
+    /* 15. With SVM in the HIP's feature flags (6.2): a vCPU (5.3.2, UTCB 0)
+     *     in a new PD runs real-mode code from a page given with the G bit
+     *     (4.6.2.2) in the reply to STARTUP; its VMMCALL (enabled by MTD
+     *     CTRL) and HLT exits arrive at SELEVT + exit number (8.2) with the
+     *     registers of 8.3, the reply writes AX and RIP back (8.4).  Without
+     *     SVM, create_ec with UTCB 0 answers BAD_FTR. */
+    CHECK(15, vm_round_trip(hip));
+
+    report(RESULT_GOOD, 15);
 }

@@ -135,6 +135,40 @@ local_entry:
     syscall
     ud2
 
+/*
+ * Entry of the VM exit handler (check 15): a portal call for exit n arrives
+ * with PID n in RDI; vm_handler(n) fills the reply in the UTCB (or never
+ * returns), then we reply on a fresh stack.
+ */
+    .text
+    .globl vm_entry
+vm_entry:
+    lea     vm_stack_top(%rip), %rsp
+    call    vm_handler
+    lea     vm_stack_top(%rip), %rsp
+    mov     $0x1, %edi                  /* reply (5.1) */
+    syscall
+    ud2
+
+/*
+ * The guest of check 15, real mode at 0:0x1000 (copied to the guest page):
+ * stores AX at 0x1800, VMMCALL (the handler sets AX = 0x4321 and skips
+ * it), stores AX at 0x1802, HLT.  Offsets: vmmcall at +9, hlt at +0xf.
+ */
+    .section .rodata
+    .globl guest_code, guest_code_end
+guest_code:
+    .code16
+    mov     $0x1234, %ax
+    mov     $0x5678, %bx
+    mov     %ax, 0x1800
+    vmmcall
+    mov     %ax, 0x1802
+    hlt
+    jmp     .-1
+    .code64
+guest_code_end:
+
     .section .stack, "aw", @nobits
     .balign 16
 saved_rsp:
@@ -143,8 +177,11 @@ stack_bottom:
     .skip   16384
 stack_top:
     .balign 16
-    .skip   0x4000                      /* two local ECs, 8 KiB each */
+    .skip   0x6000                      /* three local ECs, 8 KiB each */
     .globl local_stack_top
 local_stack_top:
+    .skip   0x2000                      /* the VM exit handler */
+    .globl vm_stack_top
+vm_stack_top:
 
     .section .note.GNU-stack, "", @progbits

@@ -56,6 +56,7 @@ svm_run:
     mov     RDI(%rdi), %rdi
     clgi
     sti
+    nop                 /* STI's interrupt shadow ends here, not in the guest (GIF still blocks) */
     vmrun   %rax
     vmsave  %rax
     push    %rdi

@@ -145,13 +145,25 @@ static _Noreturn void handle_exit(struct ec *ec)
     ec_raise_event(ec, event_of_exit(code));
 }
 
+/* The guest state save area of the VMCB. */
+#define SAVE_AREA_START __builtin_offsetof(struct vmcb, es)
+#define SAVE_AREA_END   (__builtin_offsetof(struct vmcb, g_pat) + sizeof(uint64_t))
+
 static _Noreturn void enter_current(void)
 {
     struct percpu *cpu = this_cpu();
     struct ec *ec = cpu->current;
+    struct vmcb *v = ec->vcpu->vmcb;
+    /* A VMRUN that refuses the guest state (VMEXIT_INVALID) may write back
+     * whatever it had loaded so far, host state included (QEMU stores the
+     * host's RIP): the VMM gets the state it gave instead. */
+    uint8_t given[SAVE_AREA_END - SAVE_AREA_START];
+    __builtin_memcpy(given, (uint8_t *)v + SAVE_AREA_START, sizeof given);
     load_debug(ec->vcpu->dr);
-    svm_run(&ec->regs, virt_to_phys(ec->vcpu->vmcb), svm_host_state_pa(cpu->cpu));
+    svm_run(&ec->regs, virt_to_phys(v), svm_host_state_pa(cpu->cpu));
     save_debug(ec->vcpu->dr);
+    if ((uint32_t)v->exitcode == SVM_EXIT_INVALID)
+        __builtin_memcpy((uint8_t *)v + SAVE_AREA_START, given, sizeof given);
     handle_exit(ec);
 }
 
