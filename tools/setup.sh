@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages the build and the tests need, and make Debian's
 # musl source package reachable (the build compiles musl from it, see
-# tools/musl/build.sh). Does nothing when everything is there.
+# tools/musl/build.sh) and its binary package lists current (the vm-linux
+# guest is made from linux-image-cloud-amd64 and busybox-static, see
+# tools/guest/fetch.sh; its initramfs is written in Python, so no cpio is
+# needed). Does nothing when everything is there.
 set -euo pipefail
 
 packages=(cmake ninja-build make gcc binutils dpkg-dev xz-utils python3 python3-jinja2 qemu-system-x86
@@ -14,7 +17,10 @@ for p in "${packages[@]}"; do
 done
 need_sources=false
 apt-cache showsrc musl >/dev/null 2>&1 || need_sources=true
-[ ${#missing[@]} -eq 0 ] && ! $need_sources && exit 0
+# the Linux guest's images come from Debian's binary packages (tools/guest/fetch.sh)
+need_lists=false
+apt-cache show busybox-static linux-image-cloud-amd64 >/dev/null 2>&1 || need_lists=true
+[ ${#missing[@]} -eq 0 ] && ! $need_sources && ! $need_lists && exit 0
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -123,7 +123,9 @@ static void setup(unsigned cpu)
     check(nova_create_ec(SEL_PAGER_EC, SEL_ROOT_PD, cpu, PAGER_UTCB, PAGER_SP, 0, 0), "create_ec (pager)");
     check(nova_create_pt(SEL_PF_PT, SEL_ROOT_PD, SEL_PAGER_EC, NOVA_MTD_QUAL | NOVA_MTD_EIP,
                          (uintptr_t)pager_entry), "create_pt (page-fault portal)");
-    check(nova_create_pd(SEL_CHILD_PD, SEL_ROOT_PD, nova_crd_obj(SEL_CHILD_EVT, 5, 0x1f)), "create_pd (server PD)");
+    /* the whole mask: the event selectors hold portals and whatever else lands there */
+    check(nova_create_pd(SEL_CHILD_PD, SEL_ROOT_PD, nova_crd_obj(SEL_CHILD_EVT, 5, NOVA_CRD_MASK_MAX)),
+          "create_pd (server PD)");
     check(nova_create_ec(SEL_SERVER_EC, SEL_CHILD_PD, cpu, SERVER_UTCB, SERVER_SP, 0, 0), "create_ec (server)");
     check(nova_create_pt(SEL_SERVER_PT0, SEL_ROOT_PD, SEL_SERVER_EC, 0, (uintptr_t)server_entry),
           "create_pt (server, U=0)");

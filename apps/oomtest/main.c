@@ -29,7 +29,8 @@ static unsigned fill_with_semaphores(void)
 
 static void empty(void)
 {
-    if (nova_revoke(nova_crd_obj(SEL_BASE, SEL_ORDER, 0x1f), NOVA_FLAG_REVOKE_SR) != NOVA_SUCCESS) {
+    /* the whole mask: the range holds objects of every type */
+    if (nova_revoke(nova_crd_obj(SEL_BASE, SEL_ORDER, NOVA_CRD_MASK_MAX), NOVA_FLAG_REVOKE_SR) != NOVA_SUCCESS) {
         nova_printf("oomtest: FAIL: revoke\n");
         nova_exit(1);
     }

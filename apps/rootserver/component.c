@@ -1,6 +1,7 @@
 /* Building a component from its plan record and ELF: a PD whose event
  * selectors lead to the root server's pager, a global main EC, portals for
  * what it offers, and, when it starts, the capabilities the plan grants. */
+#include <nova/vm_desc.h>
 #include "rootserver.h"
 #include "string.h"
 
@@ -23,6 +24,96 @@ static unsigned exc_order(void)
     return (unsigned)__builtin_ctz(NOVA_EXC_SELECTORS);
 }
 
+static unsigned order_of(uint64_t pages)
+{
+    return (unsigned)__builtin_ctzll(pages);
+}
+
+bool component_vm_memory(unsigned i)
+{
+    const struct nvpl_vm *vm = nvpl_vm_of(plan, i);
+    components[i].vm = vm;
+    if (!vm)
+        return true;
+    if (vm->memory_size > NOVA_VM_MEM_MAX ||
+        !(components[i].guest_pa = phys_block_take(nova_boot_hip, vm->memory_size))) {
+        nova_printf("rootserver: component %s: no free naturally aligned block of %lu MiB for its guest memory\n",
+                    nvpl_components(plan)[i].name, vm->memory_size >> 20);
+        return false;
+    }
+    return true;
+}
+
+static bool cpu_online(uint32_t cpu)
+{
+    return cpu < nova_hip_cpu_count(nova_boot_hip) &&
+           nova_hip_cpu_flags_enabled(nova_hip_cpu_desc(nova_boot_hip, cpu)->flags);
+}
+
+/* The module's address in the VMM: in its area, at the module's offset
+ * within NOVA_VM_MODULE_ALIGN, so that it maps with large blocks. */
+static uint64_t module_va(uint64_t area, const struct module *m)
+{
+    return area + (m->pa & (NOVA_VM_MODULE_ALIGN - 1));
+}
+
+/* The VM description page of component i (nova/vm_desc.h). */
+static bool vm_describe(struct component *c)
+{
+    const struct nvpl_vm *vm = c->vm;
+    const char *name = c->plan->name;
+    if (vm->vcpu_count > NOVA_VM_MAX_VCPUS) {
+        nova_printf("rootserver: component %s: %u vCPUs, at most %u\n", name, vm->vcpu_count, NOVA_VM_MAX_VCPUS);
+        return false;
+    }
+    for (uint32_t k = 0; k < vm->vcpu_count; k++)
+        if (!cpu_online(nvpl_vcpus(plan)[vm->vcpu_first + k].cpu)) {
+            nova_printf("rootserver: component %s: vCPU %u is on CPU %u, which this machine does not have\n", name,
+                        k, nvpl_vcpus(plan)[vm->vcpu_first + k].cpu);
+            return false;
+        }
+    const struct module *mods[2] = { 0, 0 };
+    uint32_t index[2] = { vm->kernel_module, vm->initrd_module };
+    for (unsigned k = 0; k < 2; k++) {
+        if (k == 1 && !index[k])
+            continue;
+        if (index[k] >= boot_module_count) {
+            nova_printf("rootserver: component %s: boot module %u (its guest %s) is missing\n", name, index[k],
+                        k ? "initrd" : "kernel");
+            return false;
+        }
+        mods[k] = &boot_modules[index[k]];
+        if ((mods[k]->pa & (NOVA_VM_MODULE_ALIGN - 1)) + mods[k]->size > 4 * NOVA_VM_MODULE_ALIGN - PAGE) {
+            nova_printf("rootserver: component %s: its guest %s is too large\n", name, k ? "initrd" : "kernel");
+            return false;
+        }
+    }
+    if (!(c->vm_desc_pa = frame_alloc())) {
+        nova_printf("rootserver: component %s: no memory for its VM description\n", name);
+        return false;
+    }
+    struct nova_vm_desc *d = phys_ptr(c->vm_desc_pa);
+    d->magic = NOVA_VM_DESC_MAGIC;
+    d->version = NOVA_VM_DESC_VERSION;
+    d->size = sizeof *d;
+    d->vcpus = vm->vcpu_count;
+    d->mem_va = NOVA_VM_GUEST_MEM;
+    d->mem_size = vm->memory_size;
+    d->mem_phys = c->guest_pa;
+    d->kernel_va = module_va(NOVA_VM_KERNEL_AREA, mods[0]);
+    d->kernel_size = mods[0]->size;
+    if (mods[1]) {
+        d->initrd_va = module_va(NOVA_VM_INITRD_AREA, mods[1]);
+        d->initrd_size = mods[1]->size;
+    }
+    d->console_sel = NOVA_COMPONENT_SEL_USE(vm->console_use);
+    for (uint32_t k = 0; k < vm->vcpu_count; k++)
+        d->cpu[k] = nvpl_vcpus(plan)[vm->vcpu_first + k].cpu;
+    d->cmdline_size = vm->cmdline_size;
+    memcpy(d->cmdline, vm->cmdline, vm->cmdline_size);
+    return true;
+}
+
 bool component_create(unsigned i, const struct module *m)
 {
     struct component *c = &components[i];
@@ -37,6 +128,8 @@ bool component_create(unsigned i, const struct module *m)
     }
     c->entry = c->img.entry;
     c->portal_entry = elf_symbol(c->elf, c->elf_size, "nova_portal_entry");
+    if (c->vm && !vm_describe(c))
+        return false;
     c->sel_base = faults_portal_block(i);
     uint64_t b = c->sel_base;
     if (!b || nova_create_pd(b + BLK_PD, ROOT_PD, nova_crd_obj(b, exc_order(), NOVA_PERM_PT_ALL)) != NOVA_SUCCESS ||
@@ -70,12 +163,14 @@ void component_start(unsigned i)
 
 /* --- STARTUP: registers and the capabilities the plan grants ----------- */
 
-struct items { struct nova_utcb *u; unsigned n; };
+struct items { struct nova_utcb *u; unsigned n; bool full; };
 
 static void add_item(struct items *it, uint64_t item, uint64_t crd)
 {
-    if ((2 * (it->n + 1)) > NOVA_UTCB_DATA_WORDS)
+    if ((2 * (it->n + 1)) > NOVA_UTCB_DATA_WORDS) {
+        it->full = true;
         return;
+    }
     it->u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(it->n)] = item;
     it->u->data.words[NOVA_UTCB_TYPED_CRD_WORD(it->n)] = crd;
     it->n++;
@@ -90,6 +185,40 @@ static void grant_ports(struct items *it, uint32_t base, uint32_t count)
         add_item(it, nova_item_delegate(port, 1, 0, 0), nova_crd_pio(port, order, NOVA_PERM_PIO_A));
         port += 1u << order;
     }
+}
+
+/* Memory the root holds in its window at PHYS_WINDOW + [pa, pa + size),
+ * delegated to [va, va + size) with `perms`; va and pa agree modulo every
+ * block size used (at most 1 GiB). */
+static void grant_memory(struct items *it, uint64_t pa, uint64_t size, uint64_t va, unsigned perms)
+{
+    uint64_t page = pa / PAGE, end = (pa + size + PAGE - 1) / PAGE, vpage = va / PAGE;
+    while (page < end) {
+        unsigned order = 0;
+        while (order < 18 && !(page & ((2ull << order) - 1)) && page + (2ull << order) <= end)
+            order++;
+        add_item(it, nova_item_delegate(vpage, 0, 0, 0), nova_crd_mem(PHYS_WINDOW / PAGE + page, order, perms));
+        page += 1ull << order;
+        vpage += 1ull << order;
+    }
+}
+
+/* A VM's description page, kernel and initrd (read-only) and its guest
+ * memory (rwx, as one range: the VMM delegates it on with the G bit). */
+static void grant_vm(struct items *it, const struct component *c)
+{
+    const struct nvpl_vm *vm = c->vm;
+    add_item(it, nova_item_delegate(NOVA_VM_DESC_ADDR / PAGE, 0, 0, 0),
+             nova_crd_mem((PHYS_WINDOW + c->vm_desc_pa) / PAGE, 0, NOVA_PERM_MEM_R));
+    const struct module *k = &boot_modules[vm->kernel_module];
+    grant_memory(it, k->pa, k->size, module_va(NOVA_VM_KERNEL_AREA, k) & ~(PAGE - 1), NOVA_PERM_MEM_R);
+    if (vm->initrd_module) {
+        const struct module *r = &boot_modules[vm->initrd_module];
+        grant_memory(it, r->pa, r->size, module_va(NOVA_VM_INITRD_AREA, r) & ~(PAGE - 1), NOVA_PERM_MEM_R);
+    }
+    add_item(it, nova_item_delegate(NOVA_VM_GUEST_MEM / PAGE, 0, 0, 0),
+             nova_crd_mem((PHYS_WINDOW + c->guest_pa) / PAGE, order_of(vm->memory_size / PAGE),
+                          NOVA_PERM_MEM_R | NOVA_PERM_MEM_W | NOVA_PERM_MEM_X));
 }
 
 /* The offering component's portal for plan portal `p`. */
@@ -116,7 +245,7 @@ void component_startup_reply(unsigned i, struct nova_utcb *u)
 {
     const struct component *c = &components[i];
     const struct nvpl_component *p = c->plan;
-    struct items it = { u, 0 };
+    struct items it = { u, 0, false };
     static const struct { uint64_t sel; uint32_t perms; } own[] = {   /* its own PD, main EC and SC */
         { NOVA_COMPONENT_SEL_PD, NOVA_PERM_PD_ALL },
         { NOVA_COMPONENT_SEL_EC, NOVA_PERM_EC_ALL },
@@ -138,6 +267,11 @@ void component_startup_reply(unsigned i, struct nova_utcb *u)
                               NOVA_PERM_SM_ALL));
     for (uint32_t k = 0; k < p->io_count; k++)
         grant_ports(&it, nvpl_io_ranges(plan)[p->io_first + k].base, nvpl_io_ranges(plan)[p->io_first + k].count);
+    if (c->vm)
+        grant_vm(&it, c);
+    if (it.full)
+        nova_printf("rootserver: component %s: more grants than one STARTUP reply holds; some are missing\n",
+                    p->name);
     u->head.items = nova_utcb_items(0, it.n);
     struct nova_utcb_arch *a = &u->data.arch;
     a->mtd = NOVA_MTD_ACDB | NOVA_MTD_BSD | NOVA_MTD_ESP | NOVA_MTD_EIP | NOVA_MTD_R8_R15;

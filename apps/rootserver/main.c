@@ -1,12 +1,15 @@
-/* Root server start: take memory, read the boot plan (module 1), create
- * every component (modules 2..) and start them; a component whose module
- * is refused is left out and the others still start. */
+/* Root server start: read the boot plan (module 1), take the guest memory
+ * of every VM and then the pool for everything else, create every
+ * component (modules 2..; a VM's kernel and initrd follow) and start them;
+ * a component whose module is refused, or whose VM finds no memory, is
+ * left out and the others still start. */
 #include "rootserver.h"
 
 const struct nvpl_header *plan;
 uint64_t region_pa[64];
 
-#define MAX_MODULES (MAX_COMPONENTS + 2)
+struct module boot_modules[MAX_MODULES];
+unsigned boot_module_count;
 
 static _Noreturn void stop(const char *why)
 {
@@ -35,10 +38,10 @@ static bool allocate_regions(void)
 int main(const struct nova_hip *hip, unsigned cpu)
 {
     (void)cpu;
-    struct module mods[MAX_MODULES];
-    unsigned nmods = modules_find(hip, mods, MAX_MODULES);
-    if (!faults_init() || !frames_init(hip))
-        stop("cannot set up its pager or take memory from the kernel");
+    struct module *mods = boot_modules;
+    unsigned nmods = boot_module_count = modules_find(hip, mods, MAX_MODULES);
+    if (!faults_init())
+        stop("cannot set up its pager");
     if (nmods < 2)
         stop("no boot plan (module 1)");
     for (unsigned m = 0; m < nmods; m++)
@@ -51,6 +54,11 @@ int main(const struct nova_hip *hip, unsigned cpu)
         nova_exit(1);
     }
     component_count = plan->components.count < MAX_COMPONENTS ? plan->components.count : MAX_COMPONENTS;
+    bool vm_ok[MAX_COMPONENTS];
+    for (unsigned i = 0; i < component_count; i++)   /* guest memory first: big aligned blocks */
+        vm_ok[i] = component_vm_memory(i);
+    if (!frames_init(hip))
+        stop("cannot take memory from the kernel");
     if (!allocate_regions())
         stop("not enough memory for the shared regions");
     unsigned created = 0;
@@ -59,7 +67,7 @@ int main(const struct nova_hip *hip, unsigned cpu)
         if (module >= nmods)
             nova_printf("rootserver: component %s: boot module %u is missing\n", nvpl_components(plan)[i].name,
                         module);
-        else if (component_create(i, &mods[module]))
+        else if (vm_ok[i] && component_create(i, &mods[module]))
             components[i].created = true, created++;
     }
     for (unsigned i = 0; i < component_count; i++)

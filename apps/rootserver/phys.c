@@ -1,6 +1,8 @@
 /* Physical memory for components: the largest free region of RAM (not the
- * kernel's, not a boot module, not below 1 MiB) up to POOL_MAX, taken from
- * the kernel and mapped at PHYS_WINDOW + PA; pages come from it in order. */
+ * kernel's, not a boot module, not below 1 MiB, not a VM's guest memory) up
+ * to POOL_MAX, taken from the kernel and mapped at PHYS_WINDOW + PA; pages
+ * come from it in order. Guest memory of a VM is one naturally aligned
+ * block, chosen before the pool (phys_block_take) and kept out of it. */
 #include "rootserver.h"
 #include "string.h"
 
@@ -8,6 +10,8 @@
 #define PAGE 4096ull
 
 static uint64_t pool_next, pool_end;
+static struct { uint64_t lo, hi; } blocks[MAX_VMS];   /* guest memory taken so far */
+static unsigned block_count;
 
 /* Frames for components are mapped with every permission: a delegation
  * can only pass on what the root holds (code pages need x). */
@@ -32,18 +36,69 @@ static const struct nova_hip_mem *mem(const struct nova_hip *hip, unsigned i)
     return (const void *)((const uint8_t *)hip + hip->mem_offs + i * hip->mem_size);
 }
 
-/* Trim [*lo, *hi) so that it does not overlap any type -1 or -2 region. */
+static void trim_one(uint64_t a, uint64_t a_end, uint64_t *lo, uint64_t *hi)
+{
+    if (a_end <= *lo || a >= *hi)
+        return;
+    if (a - *lo >= *hi - a_end)   /* keep the larger side (may be empty) */
+        *hi = a > *lo ? a : *lo;
+    else
+        *lo = a_end;
+}
+
+/* Trim [*lo, *hi) so that it does not overlap any type -1 or -2 region or
+ * guest memory block. */
 static void trim(const struct nova_hip *hip, unsigned n, uint64_t *lo, uint64_t *hi)
 {
     for (unsigned i = 0; i < n; i++) {
         const struct nova_hip_mem *m = mem(hip, i);
-        if (m->type >= 0 || m->address + m->size <= *lo || m->address >= *hi)
-            continue;
-        if (m->address - *lo >= *hi - (m->address + m->size))   /* keep the larger side */
-            *hi = m->address;
-        else
-            *lo = m->address + m->size;
+        if (m->type < 0)
+            trim_one(m->address, m->address + m->size, lo, hi);
     }
+    for (unsigned b = 0; b < block_count; b++)
+        trim_one(blocks[b].lo, blocks[b].hi, lo, hi);
+}
+
+/* Does [lo, hi) overlap a type -1 or -2 region or a block taken before? */
+static bool taken(const struct nova_hip *hip, unsigned n, uint64_t lo, uint64_t hi)
+{
+    for (unsigned i = 0; i < n; i++) {
+        const struct nova_hip_mem *m = mem(hip, i);
+        if (m->type < 0 && m->address < hi && lo < m->address + m->size)
+            return true;
+    }
+    for (unsigned b = 0; b < block_count; b++)
+        if (blocks[b].lo < hi && lo < blocks[b].hi)
+            return true;
+    return false;
+}
+
+uint64_t phys_block_take(const struct nova_hip *hip, uint64_t size)
+{
+    unsigned n = (hip->length - hip->mem_offs) / hip->mem_size;
+    uint64_t best = 0;
+    if (block_count == MAX_VMS || size < PAGE || (size & (size - 1)))
+        return 0;
+    for (unsigned i = 0; i < n; i++) {   /* the highest free aligned block of available RAM */
+        const struct nova_hip_mem *m = mem(hip, i);
+        if (m->type != NOVA_HIP_MEM_AVAILABLE || m->size < size)
+            continue;
+        uint64_t lo = m->address < (1ull << 20) ? 1ull << 20 : m->address;
+        for (uint64_t pa = (m->address + m->size - size) & ~(size - 1); pa >= lo && pa > best; pa -= size) {
+            if (!taken(hip, n, pa, pa + size)) {
+                best = pa;
+                break;
+            }
+            if (pa < size)
+                break;
+        }
+    }
+    if (!best || !phys_map(best, size, true))
+        return 0;
+    blocks[block_count].lo = best;
+    blocks[block_count++].hi = best + size;
+    memset(phys_ptr(best), 0, size);
+    return best;
 }
 
 bool frames_init(const struct nova_hip *hip)
@@ -56,7 +111,7 @@ bool frames_init(const struct nova_hip *hip)
         uint64_t lo = (m->address + PAGE - 1) & ~(PAGE - 1), hi = (m->address + m->size) & ~(PAGE - 1);
         if (lo < (1ull << 20))
             lo = 1ull << 20;
-        for (unsigned pass = 0; pass < n && lo < hi; pass++)
+        for (unsigned pass = 0; pass < n + block_count && lo < hi; pass++)
             trim(hip, n, &lo, &hi);
         if (lo < hi && hi - lo > pool_end - pool_next) {
             pool_next = lo;

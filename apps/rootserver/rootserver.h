@@ -12,6 +12,8 @@
 #include "elf_check.h"
 
 #define ROOT_PD (NOVA_EXC_SELECTORS + 0)   /* where the kernel put the root PD (spec 6.1) */
+#define MAX_COMPONENTS 32
+#define MAX_VMS        8
 
 /* --- what the root takes from the kernel (kernel_grants.c) ------------- */
 bool kernel_grant(uint64_t crd, uint64_t hotspot, uint64_t window);
@@ -22,15 +24,22 @@ bool phys_map(uint64_t pa, uint64_t size, bool for_components);
 static inline void *phys_ptr(uint64_t pa) { return (void *)(uintptr_t)(PHYS_WINDOW + pa); }
 bool frames_init(const struct nova_hip *hip);
 uint64_t frame_alloc(void);   /* a zeroed page's physical address; 0 if none */
+/* Guest memory: the highest naturally aligned block of `size` bytes (a
+ * power of two) of available RAM that nothing else uses, taken from the
+ * kernel, mapped rwx in the window and zeroed; call before frames_init,
+ * which keeps the pool out of it. Returns its physical address, 0 if none. */
+uint64_t phys_block_take(const struct nova_hip *hip, uint64_t size);
 
 /* --- boot modules -------------------------------------------------------- */
 struct module { uint64_t pa, size; };
 unsigned modules_find(const struct nova_hip *hip, struct module *out, unsigned max);
+#define MAX_MODULES (MAX_COMPONENTS + 2 + 2 * MAX_VMS)
+extern struct module boot_modules[MAX_MODULES];
+extern unsigned boot_module_count;
 
 /* --- components (component.c) ------------------------------------------- */
 #define COMPONENT_STACK  0x00007ffff0000000ull   /* top of the main stack */
 #define COMPONENT_HEAP   0x0000000040000000ull
-#define MAX_COMPONENTS   32
 
 struct component {
     const struct nvpl_component *plan;
@@ -38,6 +47,9 @@ struct component {
     uint64_t elf_size, entry, portal_entry;
     struct elf_image img;       /* checked: segments inside user space */
     uint64_t sel_base;          /* its block of selectors in the root */
+    const struct nvpl_vm *vm;   /* the VM it runs, or 0 */
+    uint64_t vm_desc_pa;        /* its VM description page (nova/vm_desc.h) */
+    uint64_t guest_pa;          /* its guest memory block */
     bool created, running;
 };
 
@@ -47,6 +59,9 @@ extern unsigned component_count;
 extern uint64_t region_pa[];
 
 bool component_create(unsigned index, const struct module *m);
+/* Take component i's guest memory (before frames_init); false if there is
+ * no block of its size, reported. */
+bool component_vm_memory(unsigned index);
 void component_start(unsigned index);
 /* The typed items and registers of its STARTUP reply. */
 void component_startup_reply(unsigned index, struct nova_utcb *u);

@@ -44,6 +44,12 @@ bool test_failed(void);
     } while (0)
 
 /* the root task's well-known selectors (spec 6.1.2.3) */
+/* Every bit a CRD's permission mask holds, meaning "whatever the capability
+ * has": for CRDs over ranges or receive windows whose selectors hold objects
+ * of different types. A CRD naming one object of a known type uses that
+ * type's NOVA_PERM_<type>_ALL instead. */
+#define PERM_ANY NOVA_CRD_MASK_MAX
+
 #define SEL_ROOT_PD (NOVA_EXC_SELECTORS + 0)
 #define SEL_ROOT_EC (NOVA_EXC_SELECTORS + 1)
 #define SEL_ROOT_SC (NOVA_EXC_SELECTORS + 2)

@@ -35,7 +35,7 @@ NOVA_TEST(create_pd_with_an_object_range_succeeds)
     uint64_t range = sel_alloc(4), s = sel_alloc(1);
     for (unsigned i = 0; i < 4; i++)
         REQUIRE_OK(nova_create_sm(range + i, SEL_ROOT_PD, 0));
-    REQUIRE_OK(nova_create_pd(s, SEL_ROOT_PD, nova_crd_obj(range, 2, 0x1f)));
+    REQUIRE_OK(nova_create_pd(s, SEL_ROOT_PD, nova_crd_obj(range, 2, PERM_ANY)));
     check_obj(s, ALL_PD_PERMS);
     /* the parent keeps its capabilities */
     for (unsigned i = 0; i < 4; i++)
@@ -150,7 +150,7 @@ NOVA_TEST(create_ec_vcpu_needs_svm)
     if (nova_boot_hip->flags & NOVA_HIP_FEATURES_SVM) {
         CHECK_EQ(nova_create_ec(s, SEL_ROOT_PD, nova_boot_cpu, 0, stack_top(), 0, 0), NOVA_SUCCESS);
         CHECK_EQ(nova_crd_type(lookup_sel(s)), NOVA_CRD_TYPE_OBJ);
-        CHECK_EQ(nova_revoke(nova_crd_obj(s, 0, 0x1f), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+        CHECK_EQ(nova_revoke(nova_crd_obj(s, 0, NOVA_PERM_EC_ALL), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
     } else {
         CHECK_EQ(nova_create_ec(s, SEL_ROOT_PD, nova_boot_cpu, 0, stack_top(), 0, 0), NOVA_BAD_FTR);
     }

@@ -21,7 +21,7 @@ static unsigned hip_cpus(void) { return (nova_boot_hip->mem_offs - nova_boot_hip
 /* Take kernel object selector `ksel` into root selector `sel`. */
 static enum nova_status take_kernel_object(uint64_t ksel, uint64_t sel)
 {
-    return delegate_to_self(nova_crd_obj(ksel, 0, 0x1f), sel, true, nova_crd_obj(sel, 0, 0x1f));
+    return delegate_to_self(nova_crd_obj(ksel, 0, PERM_ANY), sel, true, nova_crd_obj(sel, 0, PERM_ANY));
 }
 
 static uint64_t lookup_obj(uint64_t sel)

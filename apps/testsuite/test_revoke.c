@@ -19,10 +19,10 @@ NOVA_TEST(revoke_removes_a_derived_object_capability_but_not_the_source)
 {
     uint64_t sm = RV_SEL + 0x100, copy = RV_SEL + 0x101;
     REQUIRE_EQ(nova_create_sm(sm, SEL_ROOT_PD, 0), NOVA_SUCCESS);
-    REQUIRE_EQ(delegate_to_self(nova_crd_obj(sm, 0, 0x3), copy, false, nova_crd_obj(copy, 0, 0x1f)), NOVA_SUCCESS);
+    REQUIRE_EQ(delegate_to_self(nova_crd_obj(sm, 0, 0x3), copy, false, nova_crd_obj(copy, 0, PERM_ANY)), NOVA_SUCCESS);
     CHECK_EQ(lookup(nova_crd_obj(copy, 0, 0)), nova_crd_obj(copy, 0, 0x3));
     CHECK_EQ(nova_sm_ctrl(copy, 0), NOVA_SUCCESS);   /* the copy works */
-    CHECK_EQ(nova_revoke(nova_crd_obj(sm, 0, 0x1f), 0), NOVA_SUCCESS);
+    CHECK_EQ(nova_revoke(nova_crd_obj(sm, 0, NOVA_PERM_SM_ALL), 0), NOVA_SUCCESS);
     CHECK_EQ(lookup(nova_crd_obj(copy, 0, 0)), nova_crd_null());
     CHECK_EQ(lookup(nova_crd_obj(sm, 0, 0)), nova_crd_obj(sm, 0, 0x3));
     CHECK_EQ(nova_sm_ctrl(copy, 0), NOVA_BAD_CAP);
@@ -33,7 +33,7 @@ NOVA_TEST(revoke_with_a_partial_mask_leaves_the_other_permissions)
 {
     uint64_t sm = RV_SEL + 0x110, copy = RV_SEL + 0x111;
     REQUIRE_EQ(nova_create_sm(sm, SEL_ROOT_PD, 1), NOVA_SUCCESS);
-    REQUIRE_EQ(delegate_to_self(nova_crd_obj(sm, 0, 0x3), copy, false, nova_crd_obj(copy, 0, 0x1f)), NOVA_SUCCESS);
+    REQUIRE_EQ(delegate_to_self(nova_crd_obj(sm, 0, 0x3), copy, false, nova_crd_obj(copy, 0, PERM_ANY)), NOVA_SUCCESS);
     CHECK_EQ(nova_revoke(nova_crd_obj(sm, 0, NOVA_PERM_SM_DN), 0), NOVA_SUCCESS);
     CHECK_EQ(lookup(nova_crd_obj(copy, 0, 0)), nova_crd_obj(copy, 0, NOVA_PERM_SM_UP));
     CHECK_EQ(nova_sm_ctrl(copy, NOVA_FLAG_SM_CTRL_DN), NOVA_BAD_CAP);
@@ -44,8 +44,8 @@ NOVA_TEST(self_revoke_destroys_the_object_with_its_last_capability)
 {
     uint64_t sm = RV_SEL + 0x120, copy = RV_SEL + 0x121;
     REQUIRE_EQ(nova_create_sm(sm, SEL_ROOT_PD, 0), NOVA_SUCCESS);
-    REQUIRE_EQ(delegate_to_self(nova_crd_obj(sm, 0, 0x3), copy, false, nova_crd_obj(copy, 0, 0x1f)), NOVA_SUCCESS);
-    CHECK_EQ(nova_revoke(nova_crd_obj(sm, 0, 0x1f), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    REQUIRE_EQ(delegate_to_self(nova_crd_obj(sm, 0, 0x3), copy, false, nova_crd_obj(copy, 0, PERM_ANY)), NOVA_SUCCESS);
+    CHECK_EQ(nova_revoke(nova_crd_obj(sm, 0, NOVA_PERM_SM_ALL), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
     CHECK_EQ(lookup(nova_crd_obj(sm, 0, 0)), nova_crd_null());
     CHECK_EQ(lookup(nova_crd_obj(copy, 0, 0)), nova_crd_null());
     CHECK_EQ(nova_sm_ctrl(sm, 0), NOVA_BAD_CAP);
@@ -56,7 +56,7 @@ NOVA_TEST(self_revoke_destroys_the_object_with_its_last_capability)
 NOVA_TEST(revoke_of_an_empty_range_or_null_crd_succeeds)
 {
     CHECK_EQ(nova_revoke(nova_crd_null(), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
-    CHECK_EQ(nova_revoke(nova_crd_obj(RV_SEL + 0x300, 4, 0x1f), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    CHECK_EQ(nova_revoke(nova_crd_obj(RV_SEL + 0x300, 4, PERM_ANY), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
     CHECK_EQ(nova_revoke(nova_crd_mem(0, 20, 0x7), 0), NOVA_SUCCESS);
 }
 
@@ -116,13 +116,13 @@ NOVA_TEST(translate_finds_the_capability_a_copy_came_from)
 {
     uint64_t sm = RV_SEL + 0x130, copy = RV_SEL + 0x131;
     REQUIRE_EQ(nova_create_sm(sm, SEL_ROOT_PD, 0), NOVA_SUCCESS);
-    REQUIRE_EQ(delegate_to_self(nova_crd_obj(sm, 0, 0x1), copy, false, nova_crd_obj(copy, 0, 0x1f)), NOVA_SUCCESS);
+    REQUIRE_EQ(delegate_to_self(nova_crd_obj(sm, 0, 0x1), copy, false, nova_crd_obj(copy, 0, PERM_ANY)), NOVA_SUCCESS);
     /* the copy, translated back into the same PD, names the original */
-    CHECK_EQ(translate_from_self(nova_crd_obj(copy, 0, 0), nova_crd_obj(0, 20, 0x1f)), nova_crd_obj(sm, 0, 0x1));
+    CHECK_EQ(translate_from_self(nova_crd_obj(copy, 0, 0), nova_crd_obj(0, 20, PERM_ANY)), nova_crd_obj(sm, 0, 0x1));
     /* outside the translation window, or of another type: a null CRD */
-    CHECK_EQ(translate_from_self(nova_crd_obj(copy, 0, 0), nova_crd_obj(sm + 0x1000, 4, 0x1f)), nova_crd_null());
+    CHECK_EQ(translate_from_self(nova_crd_obj(copy, 0, 0), nova_crd_obj(sm + 0x1000, 4, PERM_ANY)), nova_crd_null());
     CHECK_EQ(translate_from_self(nova_crd_obj(copy, 0, 0), nova_crd_mem(0, 20, 0x7)), nova_crd_null());
-    CHECK_EQ(translate_from_self(nova_crd_obj(RV_SEL + 0x132, 0, 0), nova_crd_obj(0, 20, 0x1f)), nova_crd_null());
+    CHECK_EQ(translate_from_self(nova_crd_obj(RV_SEL + 0x132, 0, 0), nova_crd_obj(0, 20, PERM_ANY)), nova_crd_null());
 }
 
 /* --- revocations larger than one kernel entry's chunk -------------------- */

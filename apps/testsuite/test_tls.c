@@ -263,7 +263,10 @@ static enum nova_status start_on(unsigned cpu, uint64_t sel_handler, uint64_t ut
     return st;
 }
 
-static enum nova_status destroy(uint64_t sel) { return nova_revoke(nova_crd_obj(sel, 0, 0x1f), NOVA_FLAG_REVOKE_SR); }
+static enum nova_status destroy(uint64_t sel)
+{
+    return nova_revoke(nova_crd_obj(sel, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR);
+}
 
 NOVA_TEST(tls_a_destroyed_ecs_base_does_not_pass_to_a_new_ec)
 {

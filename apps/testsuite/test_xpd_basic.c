@@ -9,7 +9,7 @@ NOVA_TEST(xpd_child_lookup_of_an_empty_selector_is_success_and_null)
     struct xpd_child *c = xpd_child();
     REQUIRE(c);
     CHECK_EQ(xpd_lookup(c, nova_crd_obj(0x500, 0, 0)), nova_crd_null());
-    CHECK_EQ(xpd_lookup(c, nova_crd_obj(0x5, 0, 0x1f)), nova_crd_null());   /* an event selector without portal */
+    CHECK_EQ(xpd_lookup(c, nova_crd_obj(0x5, 0, PERM_ANY)), nova_crd_null());   /* an event selector without portal */
     CHECK_EQ(xpd_lookup(c, nova_crd_mem(XPD_PROBE_PAGE, 0, 0)), nova_crd_null());
     CHECK_EQ(xpd_lookup(c, nova_crd_pio(PORT, 0, 0)), nova_crd_null());
     CHECK_EQ(xpd_lookup(c, nova_crd_null()), nova_crd_null());
@@ -46,14 +46,14 @@ NOVA_TEST(xpd_child_lookup_of_each_object_type)
     uint64_t src[5] = { d->pd, ec, SEL_ROOT_SC, d->pt, sm };
     for (unsigned i = 0; i < 5; i++) {
         uint64_t dst = 0x100 + i;
-        uint64_t got = xpd_grant(c, nova_crd_obj(src[i], 0, 0x1f), dst, nova_crd_obj(dst, 0, 0x1f));
+        uint64_t got = xpd_grant(c, nova_crd_obj(src[i], 0, PERM_ANY), dst, nova_crd_obj(dst, 0, PERM_ANY));
         CHECK_EQ(xpd_nomask(got), nova_crd_obj(dst, 0, 0));
         /* the child sees each with the root's permissions */
         CHECK_EQ(xpd_lookup(c, nova_crd_obj(dst, 0, 0)), nova_crd_obj(dst, 0, xpd_perms(xpd_rlookup(nova_crd_obj(src[i], 0, 0)))));
     }
     CHECK_EQ(xpd_lookup(c, nova_crd_obj(0x105, 0, 0)), nova_crd_null());
     /* lookup names a capability regardless of the order and mask asked with */
-    CHECK_EQ(xpd_nomask(xpd_lookup(c, nova_crd_obj(0x104, 0, 0x1f))), nova_crd_obj(0x104, 0, 0));
+    CHECK_EQ(xpd_nomask(xpd_lookup(c, nova_crd_obj(0x104, 0, PERM_ANY))), nova_crd_obj(0x104, 0, 0));
 }
 
 NOVA_TEST(xpd_child_lookup_of_ports_and_memory)

@@ -10,10 +10,10 @@ static bool chain_obj(struct xpd_child *a, struct xpd_child *b, uint64_t src, ui
 {
     if (!xpd_link(a, b, XPD_LINK))
         return false;
-    uint64_t got = xpd_grant(a, nova_crd_obj(src, 0, 0x1f), sel_a, nova_crd_obj(sel_a, 0, 0x1f));
+    uint64_t got = xpd_grant(a, nova_crd_obj(src, 0, PERM_ANY), sel_a, nova_crd_obj(sel_a, 0, PERM_ANY));
     CHECK_EQ(xpd_nomask(got), nova_crd_obj(sel_a, 0, 0));
-    got = xpd_pass(a, b, XPD_LINK, nova_item_delegate(sel_b, 0, 0, 0), nova_crd_obj(sel_a, 0, 0x1f),
-                   nova_crd_obj(sel_b, 0, 0x1f), nova_crd_null());
+    got = xpd_pass(a, b, XPD_LINK, nova_item_delegate(sel_b, 0, 0, 0), nova_crd_obj(sel_a, 0, PERM_ANY),
+                   nova_crd_obj(sel_b, 0, PERM_ANY), nova_crd_null());
     CHECK_EQ(xpd_nomask(got), nova_crd_obj(sel_b, 0, 0));
     return !test_failed();
 }

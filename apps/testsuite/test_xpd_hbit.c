@@ -65,17 +65,17 @@ NOVA_TEST(xpd_h_bit_from_a_child_is_clear_for_objects)
     REQUIRE(c);
     /* the hypervisor's selector 0 is the idle SC of CPU 0 (6.1.1); the child's is empty */
     uint64_t dst = xpd_sel(1);
-    xpd_take(c, nova_item_delegate(dst, 1, 0, 0), nova_crd_obj(0, 0, 0x1f), nova_crd_obj(dst, 0, 0x1f),
+    xpd_take(c, nova_item_delegate(dst, 1, 0, 0), nova_crd_obj(0, 0, PERM_ANY), nova_crd_obj(dst, 0, PERM_ANY),
              nova_crd_null());
     CHECK_EQ(xpd_rlookup(nova_crd_obj(dst, 0, 0)), nova_crd_null());
     /* the child's selector 0xe (its #PF portal) with H: the child's own */
     uint64_t dst2 = xpd_sel(1);
-    xpd_take(c, nova_item_delegate(dst2, 1, 0, 0), nova_crd_obj(NOVA_EXC_PF, 0, 0x1f), nova_crd_obj(dst2, 0, 0x1f),
-             nova_crd_null());
+    xpd_take(c, nova_item_delegate(dst2, 1, 0, 0), nova_crd_obj(NOVA_EXC_PF, 0, PERM_ANY),
+             nova_crd_obj(dst2, 0, PERM_ANY), nova_crd_null());
     CHECK_EQ(xpd_nomask(xpd_rlookup(nova_crd_obj(dst2, 0, 0))), nova_crd_obj(dst2, 0, 0));
     /* translate of it names the root's event portal */
     uint64_t back = xpd_take(c, nova_item_translate(), nova_crd_obj(NOVA_EXC_PF, 0, 0), nova_crd_null(),
-                             nova_crd_obj(0, 20, 0x1f));
+                             nova_crd_obj(0, 20, PERM_ANY));
     CHECK_EQ(xpd_nomask(back), nova_crd_obj(c->evt + NOVA_EXC_PF, 0, 0));
 }
 

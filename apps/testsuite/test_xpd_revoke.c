@@ -35,9 +35,9 @@ static bool obj_chain(struct chain *ch, uint64_t src, uint64_t sa, uint64_t sb)
         return false;
     ch->wa = sa;
     ch->wb = sb;
-    xpd_grant(ch->a, nova_crd_obj(src, 0, 0x1f), sa, nova_crd_obj(sa, 0, 0x1f));
-    uint64_t got = xpd_pass(ch->a, ch->b, XPD_LINK, nova_item_delegate(sb, 0, 0, 0), nova_crd_obj(sa, 0, 0x1f),
-                            nova_crd_obj(sb, 0, 0x1f), nova_crd_null());
+    xpd_grant(ch->a, nova_crd_obj(src, 0, PERM_ANY), sa, nova_crd_obj(sa, 0, PERM_ANY));
+    uint64_t got = xpd_pass(ch->a, ch->b, XPD_LINK, nova_item_delegate(sb, 0, 0, 0), nova_crd_obj(sa, 0, PERM_ANY),
+                            nova_crd_obj(sb, 0, PERM_ANY), nova_crd_null());
     CHECK_EQ(xpd_nomask(got), nova_crd_obj(sb, 0, 0));
     return !test_failed();
 }
@@ -141,7 +141,7 @@ NOVA_TEST(xpd_revoke_without_sr_in_a_child_keeps_its_own_capability)
     struct chain ch;
     REQUIRE(obj_chain(&ch, sm, 0x100, 0x200));
     uint64_t before = xpd_lookup(ch.a, nova_crd_obj(0x100, 0, 0));
-    CHECK_EQ(xpd_op(ch.a, XPD_REVOKE, nova_crd_obj(0x100, 0, 0x1f), 0, 0), NOVA_SUCCESS);
+    CHECK_EQ(xpd_op(ch.a, XPD_REVOKE, nova_crd_obj(0x100, 0, PERM_ANY), 0, 0), NOVA_SUCCESS);
     CHECK_EQ(xpd_lookup(ch.a, nova_crd_obj(0x100, 0, 0)), before);
     CHECK_EQ(xpd_lookup(ch.b, nova_crd_obj(0x200, 0, 0)), nova_crd_null());
     CHECK_EQ(xpd_op(ch.b, XPD_SM_CTRL, 0x200, 0, 0), NOVA_BAD_CAP);
@@ -173,12 +173,12 @@ NOVA_TEST(xpd_revoke_in_a_child_of_a_range_reaches_all_it_delegated)
     struct xpd_child *a = xpd_child(), *b = xpd_child();
     REQUIRE(a && b);
     REQUIRE(xpd_link(a, b, XPD_LINK));
-    xpd_grant(a, nova_crd_obj(s, 1, 0x1f), 0x100, nova_crd_obj(0x100, 1, 0x1f));
-    uint64_t got = xpd_pass(a, b, XPD_LINK, nova_item_delegate(0, 0, 0, 0), nova_crd_obj(0x100, 1, 0x1f),
-                            nova_crd_obj(0x300, 1, 0x1f), nova_crd_null());
+    xpd_grant(a, nova_crd_obj(s, 1, PERM_ANY), 0x100, nova_crd_obj(0x100, 1, PERM_ANY));
+    uint64_t got = xpd_pass(a, b, XPD_LINK, nova_item_delegate(0, 0, 0, 0), nova_crd_obj(0x100, 1, PERM_ANY),
+                            nova_crd_obj(0x300, 1, PERM_ANY), nova_crd_null());
     CHECK_EQ(xpd_nomask(got), nova_crd_obj(0x300, 1, 0));
     CHECK_EQ(nova_crd_type(xpd_lookup(b, nova_crd_obj(0x301, 0, 0))), NOVA_CRD_TYPE_OBJ);
-    CHECK_EQ(xpd_op(a, XPD_REVOKE, nova_crd_obj(0x100, 1, 0x1f), 0, 0), NOVA_SUCCESS);
+    CHECK_EQ(xpd_op(a, XPD_REVOKE, nova_crd_obj(0x100, 1, PERM_ANY), 0, 0), NOVA_SUCCESS);
     CHECK_EQ(xpd_lookup(b, nova_crd_obj(0x300, 0, 0)), nova_crd_null());
     CHECK_EQ(xpd_lookup(b, nova_crd_obj(0x301, 0, 0)), nova_crd_null());
     CHECK_EQ(nova_crd_type(xpd_lookup(a, nova_crd_obj(0x101, 0, 0))), NOVA_CRD_TYPE_OBJ);
@@ -191,7 +191,7 @@ NOVA_TEST(xpd_semaphore_dies_with_its_last_capability_in_the_children_too)
     struct chain ch;
     REQUIRE(obj_chain(&ch, sm, 0x100, 0x200));
     CHECK_EQ(xpd_op(ch.b, XPD_SM_CTRL, 0x200, 0, 0), NOVA_SUCCESS);
-    CHECK_EQ(nova_revoke(nova_crd_obj(sm, 0, 0x1f), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    CHECK_EQ(nova_revoke(nova_crd_obj(sm, 0, NOVA_PERM_SM_ALL), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
     CHECK_EQ(xpd_rlookup(nova_crd_obj(sm, 0, 0)), nova_crd_null());
     CHECK_EQ(xpd_lookup(ch.a, nova_crd_obj(0x100, 0, 0)), nova_crd_null());
     CHECK_EQ(xpd_lookup(ch.b, nova_crd_obj(0x200, 0, 0)), nova_crd_null());
@@ -209,13 +209,13 @@ NOVA_TEST(xpd_portal_revoked_with_sr_cannot_be_called_from_the_child)
     uint64_t pt = xpd_sel(1);
     REQUIRE_OK(nova_create_pt(pt, SEL_ROOT_PD, c->ec, 0, xpd_agent_code()));
     REQUIRE_OK(nova_pt_ctrl(pt, c->idx));
-    xpd_grant(a, nova_crd_obj(pt, 0, 0x1f), 0x100, nova_crd_obj(0x100, 0, 0x1f));
+    xpd_grant(a, nova_crd_obj(pt, 0, NOVA_PERM_PT_ALL), 0x100, nova_crd_obj(0x100, 0, PERM_ANY));
     uint64_t w[2] = { XPD_LOOKUP, nova_crd_obj(NOVA_EXC_PF, 0, 0) };
     struct xpd_reply r;
     xpd_relay(a, 0x100, nova_crd_null(), nova_crd_null(), w, 2, &r);
     CHECK_EQ(r.r0, NOVA_SUCCESS);
     CHECK_EQ(r.r1, NOVA_SUCCESS);
-    CHECK_EQ(nova_revoke(nova_crd_obj(pt, 0, 0x1f), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    CHECK_EQ(nova_revoke(nova_crd_obj(pt, 0, NOVA_PERM_PT_ALL), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
     CHECK_EQ(xpd_rlookup(nova_crd_obj(pt, 0, 0)), nova_crd_null());
     CHECK_EQ(xpd_lookup(a, nova_crd_obj(0x100, 0, 0)), nova_crd_null());
     xpd_relay(a, 0x100, nova_crd_null(), nova_crd_null(), w, 2, &r);
@@ -234,7 +234,7 @@ NOVA_TEST(xpd_revoke_of_a_pd_capability_chain_stops_creation)
     CHECK_EQ(nova_revoke(nova_crd_obj(pd, 0, NOVA_PERM_PD_SM), 0), NOVA_SUCCESS);
     CHECK_EQ(xpd_op(ch.b, XPD_CREATE_SM, 0x301, 0x200, 0), NOVA_BAD_CAP);
     CHECK_EQ(xpd_op(ch.a, XPD_CREATE_SM, 0x301, 0x100, 0), NOVA_BAD_CAP);
-    CHECK_EQ(nova_revoke(nova_crd_obj(pd, 0, 0x1f), 0), NOVA_SUCCESS);
+    CHECK_EQ(nova_revoke(nova_crd_obj(pd, 0, NOVA_PERM_PD_ALL), 0), NOVA_SUCCESS);
     CHECK_EQ(xpd_lookup(ch.a, nova_crd_obj(0x100, 0, 0)), nova_crd_null());
     CHECK_EQ(xpd_lookup(ch.b, nova_crd_obj(0x200, 0, 0)), nova_crd_null());
     /* a semaphore made in that PD lives on while B holds it */

@@ -84,23 +84,23 @@ NOVA_TEST(xpd_hotspot_for_object_ranges_checked_by_translate)
     for (unsigned i = 0; i < 4; i++)
         REQUIRE_OK(nova_create_sm(s + i, SEL_ROOT_PD, 0));
     /* larger sender: the hotspot picks s + 1 */
-    uint64_t got = xpd_grant(c, nova_crd_obj(s, 2, 0x1f), s + 1, nova_crd_obj(0x100, 0, 0x1f));
+    uint64_t got = xpd_grant(c, nova_crd_obj(s, 2, PERM_ANY), s + 1, nova_crd_obj(0x100, 0, PERM_ANY));
     CHECK_EQ(xpd_nomask(got), nova_crd_obj(0x100, 0, 0));
     uint64_t back = xpd_take(c, nova_item_translate(), nova_crd_obj(0x100, 0, 0), nova_crd_null(),
-                             nova_crd_obj(s, 2, 0x1f));
+                             nova_crd_obj(s, 2, PERM_ANY));
     CHECK_EQ(xpd_nomask(back), nova_crd_obj(s + 1, 0, 0));
     /* smaller sender: lands at window base + (hotspot bits) */
-    got = xpd_grant(c, nova_crd_obj(s + 3, 0, 0x1f), 0x1235, nova_crd_obj(0x108, 3, 0x1f));
+    got = xpd_grant(c, nova_crd_obj(s + 3, 0, PERM_ANY), 0x1235, nova_crd_obj(0x108, 3, PERM_ANY));
     CHECK_EQ(xpd_nomask(got), nova_crd_obj(0x10d, 0, 0));
     CHECK_EQ(xpd_lookup(c, nova_crd_obj(0x108, 0, 0)), nova_crd_null());
-    back = xpd_take(c, nova_item_translate(), nova_crd_obj(0x10d, 0, 0), nova_crd_null(), nova_crd_obj(s, 2, 0x1f));
+    back = xpd_take(c, nova_item_translate(), nova_crd_obj(0x10d, 0, 0), nova_crd_null(), nova_crd_obj(s, 2, PERM_ANY));
     CHECK_EQ(xpd_nomask(back), nova_crd_obj(s + 3, 0, 0));
     /* equal */
-    got = xpd_grant(c, nova_crd_obj(s, 2, 0x1f), 0x3, nova_crd_obj(0x110, 2, 0x1f));
+    got = xpd_grant(c, nova_crd_obj(s, 2, PERM_ANY), 0x3, nova_crd_obj(0x110, 2, PERM_ANY));
     CHECK_EQ(xpd_nomask(got), nova_crd_obj(0x110, 2, 0));
     for (unsigned i = 0; i < 4; i++) {
         back = xpd_take(c, nova_item_translate(), nova_crd_obj(0x110 + i, 0, 0), nova_crd_null(),
-                        nova_crd_obj(s, 2, 0x1f));
+                        nova_crd_obj(s, 2, PERM_ANY));
         CHECK_EQ(xpd_nomask(back), nova_crd_obj(s + i, 0, 0));
     }
 }
@@ -115,18 +115,18 @@ NOVA_TEST(xpd_type_mismatch_between_item_and_window_gives_a_null_crd)
     REQUIRE_OK(nova_create_sm(sm, SEL_ROOT_PD, 0));
     uint64_t w = XPD_PROBE_PAGE + 0x100;
     /* memory item, object window */
-    CHECK_EQ(xpd_grant(c, nova_crd_mem(xpd_pageno(p), 0, 7), 0x100, nova_crd_obj(0x100, 0, 0x1f)), nova_crd_null());
+    CHECK_EQ(xpd_grant(c, nova_crd_mem(xpd_pageno(p), 0, 7), 0x100, nova_crd_obj(0x100, 0, PERM_ANY)), nova_crd_null());
     CHECK_EQ(xpd_lookup(c, nova_crd_obj(0x100, 0, 0)), nova_crd_null());
     CHECK_EQ(xpd_lookup(c, nova_crd_mem(0x100, 0, 0)), nova_crd_null());
     /* object item, memory window */
-    CHECK_EQ(xpd_grant(c, nova_crd_obj(sm, 0, 0x1f), w, nova_crd_mem(w, 0, 7)), nova_crd_null());
+    CHECK_EQ(xpd_grant(c, nova_crd_obj(sm, 0, PERM_ANY), w, nova_crd_mem(w, 0, 7)), nova_crd_null());
     CHECK_EQ(xpd_lookup(c, nova_crd_mem(w, 0, 0)), nova_crd_null());
     CHECK_EQ(xpd_lookup(c, nova_crd_obj(w & 0xfffff, 0, 0)), nova_crd_null());
     /* port item, memory window */
     CHECK_EQ(xpd_grant(c, nova_crd_pio(PORT, 0, 1), PORT, nova_crd_mem(0, 20, 7)), nova_crd_null());
     CHECK_EQ(xpd_lookup(c, nova_crd_pio(PORT, 0, 0)), nova_crd_null());
     /* translate item of another type than the translate window */
-    xpd_grant(c, nova_crd_obj(sm, 0, 0x1f), 0x120, nova_crd_obj(0x120, 0, 0x1f));
+    xpd_grant(c, nova_crd_obj(sm, 0, PERM_ANY), 0x120, nova_crd_obj(0x120, 0, PERM_ANY));
     CHECK_EQ(xpd_take(c, nova_item_translate(), nova_crd_obj(0x120, 0, 0), nova_crd_null(), nova_crd_mem(0, 30, 7)),
              nova_crd_null());
     CHECK_EQ(c->unresolved, 0);
@@ -142,15 +142,15 @@ NOVA_TEST(xpd_null_window_accepts_nothing)
     REQUIRE_OK(nova_create_sm(sm, SEL_ROOT_PD, 0));
     uint64_t w = XPD_PROBE_PAGE + 0x140;
     CHECK_EQ(xpd_grant(c, nova_crd_mem(xpd_pageno(p), 0, 7), w, nova_crd_null()), nova_crd_null());
-    CHECK_EQ(xpd_grant(c, nova_crd_obj(sm, 0, 0x1f), 0x100, nova_crd_null()), nova_crd_null());
+    CHECK_EQ(xpd_grant(c, nova_crd_obj(sm, 0, PERM_ANY), 0x100, nova_crd_null()), nova_crd_null());
     CHECK_EQ(xpd_grant(c, nova_crd_pio(PORT, 0, 1), PORT, nova_crd_null()), nova_crd_null());
     CHECK_EQ(xpd_lookup(c, nova_crd_mem(w, 0, 0)), nova_crd_null());
     CHECK_EQ(xpd_lookup(c, nova_crd_obj(0x100, 0, 0)), nova_crd_null());
     CHECK_EQ(xpd_lookup(c, nova_crd_pio(PORT, 0, 0)), nova_crd_null());
     /* and the root with a null window gets nothing from the child either */
-    xpd_grant(c, nova_crd_obj(sm, 0, 0x1f), 0x100, nova_crd_obj(0x100, 0, 0x1f));
+    xpd_grant(c, nova_crd_obj(sm, 0, PERM_ANY), 0x100, nova_crd_obj(0x100, 0, PERM_ANY));
     uint64_t dst = xpd_sel(1);
-    CHECK_EQ(xpd_take(c, nova_item_delegate(dst, 0, 0, 0), nova_crd_obj(0x100, 0, 0x1f), nova_crd_null(),
+    CHECK_EQ(xpd_take(c, nova_item_delegate(dst, 0, 0, 0), nova_crd_obj(0x100, 0, PERM_ANY), nova_crd_null(),
                       nova_crd_null()), nova_crd_null());
     CHECK_EQ(xpd_rlookup(nova_crd_obj(dst, 0, 0)), nova_crd_null());
 }
@@ -214,7 +214,7 @@ NOVA_TEST(xpd_object_permissions_are_masked_on_each_hop)
     uint64_t s0 = xpd_perms(xpd_rlookup(nova_crd_obj(sm, 0, 0)));
     REQUIRE_EQ(s0 & 3, 3);
     /* root -> A: send mask up|dn|(others), window all */
-    xpd_grant(a, nova_crd_obj(sm, 0, 0x1f), 0x100, nova_crd_obj(0x100, 0, 0x1f));
+    xpd_grant(a, nova_crd_obj(sm, 0, PERM_ANY), 0x100, nova_crd_obj(0x100, 0, PERM_ANY));
     CHECK_EQ(xpd_lookup(a, nova_crd_obj(0x100, 0, 0)), nova_crd_obj(0x100, 0, s0));
     /* A -> B: send mask dn|up, B's window only up */
     xpd_pass(a, b, XPD_LINK, nova_item_delegate(0x100, 0, 0, 0), nova_crd_obj(0x100, 0, 3),
@@ -228,7 +228,7 @@ NOVA_TEST(xpd_object_permissions_are_masked_on_each_hop)
              nova_crd_obj(0x101, 0, NOVA_PERM_SM_UP), nova_crd_null());
     CHECK_EQ(xpd_lookup(b, nova_crd_obj(0x101, 0, 0)), nova_crd_null());
     /* root -> A with send mask dn: A has dn only */
-    xpd_grant(a, nova_crd_obj(sm, 0, NOVA_PERM_SM_DN), 0x102, nova_crd_obj(0x102, 0, 0x1f));
+    xpd_grant(a, nova_crd_obj(sm, 0, NOVA_PERM_SM_DN), 0x102, nova_crd_obj(0x102, 0, PERM_ANY));
     CHECK_EQ(xpd_lookup(a, nova_crd_obj(0x102, 0, 0)), nova_crd_obj(0x102, 0, NOVA_PERM_SM_DN));
     CHECK_EQ(xpd_op(a, XPD_SM_CTRL, 0x102, 0, 0), NOVA_BAD_CAP);
 }
@@ -251,8 +251,8 @@ NOVA_TEST(xpd_portal_without_the_call_permission_answers_bad_cap)
 {
     struct xpd_child *a = xpd_child(), *b = xpd_child();
     REQUIRE(a && b);
-    xpd_grant(a, nova_crd_obj(b->pt, 0, NOVA_PERM_PT_CT), 0x100, nova_crd_obj(0x100, 0, 0x1f));
-    xpd_grant(a, nova_crd_obj(b->pt, 0, NOVA_PERM_PT_CALL), 0x101, nova_crd_obj(0x101, 0, 0x1f));
+    xpd_grant(a, nova_crd_obj(b->pt, 0, NOVA_PERM_PT_CT), 0x100, nova_crd_obj(0x100, 0, PERM_ANY));
+    xpd_grant(a, nova_crd_obj(b->pt, 0, NOVA_PERM_PT_CALL), 0x101, nova_crd_obj(0x101, 0, PERM_ANY));
     CHECK_EQ(xpd_lookup(a, nova_crd_obj(0x100, 0, 0)), nova_crd_obj(0x100, 0, NOVA_PERM_PT_CT));
     uint64_t w[1] = { XPD_NOP };
     struct xpd_reply r;
@@ -272,9 +272,9 @@ NOVA_TEST(xpd_translate_gives_the_root_its_own_selector_back)
     REQUIRE(c && p);
     uint64_t sm = xpd_sel(1);
     REQUIRE_OK(nova_create_sm(sm, SEL_ROOT_PD, 0));
-    xpd_grant(c, nova_crd_obj(sm, 0, 0x1f), 0x155, nova_crd_obj(0x155, 0, 0x1f));
+    xpd_grant(c, nova_crd_obj(sm, 0, PERM_ANY), 0x155, nova_crd_obj(0x155, 0, PERM_ANY));
     uint64_t back = xpd_take(c, nova_item_translate(), nova_crd_obj(0x155, 0, 0), nova_crd_null(),
-                             nova_crd_obj(0, 20, 0x1f));
+                             nova_crd_obj(0, 20, PERM_ANY));
     CHECK_EQ(back, nova_crd_obj(sm, 0, xpd_perms(xpd_lookup(c, nova_crd_obj(0x155, 0, 0)))));
     /* memory: the child's page comes back as the root's page */
     uint64_t w = XPD_PROBE_PAGE + 0x1c0;
@@ -299,16 +299,16 @@ NOVA_TEST(xpd_translate_of_a_capability_not_derived_from_the_receiver_is_null)
     uint64_t pd = xpd_sel(1), sm = xpd_sel(1);
     REQUIRE_OK(nova_create_pd(pd, SEL_ROOT_PD, nova_crd_null()));
     REQUIRE_OK(nova_create_sm(sm, SEL_ROOT_PD, 0));
-    xpd_grant(c, nova_crd_obj(pd, 0, 0x1f), 0x100, nova_crd_obj(0x100, 0, 0x1f));
-    xpd_grant(c, nova_crd_obj(sm, 0, 0x1f), 0x101, nova_crd_obj(0x101, 0, 0x1f));
+    xpd_grant(c, nova_crd_obj(pd, 0, NOVA_PERM_PD_ALL), 0x100, nova_crd_obj(0x100, 0, PERM_ANY));
+    xpd_grant(c, nova_crd_obj(sm, 0, PERM_ANY), 0x101, nova_crd_obj(0x101, 0, PERM_ANY));
     /* a semaphore the child made itself */
     REQUIRE_EQ(xpd_op(c, XPD_CREATE_SM, 0x102, 0x100, 0), NOVA_SUCCESS);
-    uint64_t all = nova_crd_obj(0, 20, 0x1f);
+    uint64_t all = nova_crd_obj(0, 20, PERM_ANY);
     CHECK_EQ(xpd_take(c, nova_item_translate(), nova_crd_obj(0x102, 0, 0), nova_crd_null(), all), nova_crd_null());
     /* an empty selector */
     CHECK_EQ(xpd_take(c, nova_item_translate(), nova_crd_obj(0x103, 0, 0), nova_crd_null(), all), nova_crd_null());
     /* derived, but the source lies outside the root's translate window */
-    uint64_t outside = nova_crd_obj((sm + 0x10000) & 0xf0000, 16, 0x1f);
+    uint64_t outside = nova_crd_obj((sm + 0x10000) & 0xf0000, 16, PERM_ANY);
     CHECK_EQ(xpd_take(c, nova_item_translate(), nova_crd_obj(0x101, 0, 0), nova_crd_null(), outside), nova_crd_null());
     /* translation disabled by a null window */
     CHECK_EQ(xpd_take(c, nova_item_translate(), nova_crd_obj(0x101, 0, 0), nova_crd_null(), nova_crd_null()),
@@ -326,19 +326,19 @@ NOVA_TEST(xpd_translate_from_b_to_a_names_a_s_selector)
     REQUIRE(xpd_link(b, a, XPD_LINK));
     uint64_t sm = xpd_sel(1);
     REQUIRE_OK(nova_create_sm(sm, SEL_ROOT_PD, 0));
-    xpd_grant(a, nova_crd_obj(sm, 0, 0x1f), 0x123, nova_crd_obj(0x123, 0, 0x1f));
-    xpd_pass(a, b, XPD_LINK, nova_item_delegate(0x1e0, 0, 0, 0), nova_crd_obj(0x123, 0, 0x1f),
-             nova_crd_obj(0x1e0, 0, 0x1f), nova_crd_null());
+    xpd_grant(a, nova_crd_obj(sm, 0, PERM_ANY), 0x123, nova_crd_obj(0x123, 0, PERM_ANY));
+    xpd_pass(a, b, XPD_LINK, nova_item_delegate(0x1e0, 0, 0, 0), nova_crd_obj(0x123, 0, PERM_ANY),
+             nova_crd_obj(0x1e0, 0, PERM_ANY), nova_crd_null());
     /* A calls B; B answers with a translate item of its copy: A learns 0x123 */
     uint64_t w[4] = { XPD_SEND, 1, nova_item_translate(), nova_crd_obj(0x1e0, 0, 0) };
     struct xpd_reply r;
-    xpd_relay(a, XPD_LINK, nova_crd_null(), nova_crd_obj(0, 20, 0x1f), w, 4, &r);
+    xpd_relay(a, XPD_LINK, nova_crd_null(), nova_crd_obj(0, 20, PERM_ANY), w, 4, &r);
     CHECK_EQ(r.r0, NOVA_SUCCESS);
     CHECK_EQ(r.nt, 1);
     CHECK_EQ(xpd_nomask(r.crd[0]), nova_crd_obj(0x123, 0, 0));
     /* C never had it: null */
-    xpd_grant(c, nova_crd_obj(b->pt, 0, 0x1f), XPD_LINK, nova_crd_obj(XPD_LINK, 0, 0x1f));
-    xpd_relay(c, XPD_LINK, nova_crd_null(), nova_crd_obj(0, 20, 0x1f), w, 4, &r);
+    xpd_grant(c, nova_crd_obj(b->pt, 0, PERM_ANY), XPD_LINK, nova_crd_obj(XPD_LINK, 0, PERM_ANY));
+    xpd_relay(c, XPD_LINK, nova_crd_null(), nova_crd_obj(0, 20, PERM_ANY), w, 4, &r);
     CHECK_EQ(r.r0, NOVA_SUCCESS);
     CHECK_EQ(r.nt, 1);
     CHECK_EQ(r.crd[0], nova_crd_null());

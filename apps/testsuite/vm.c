@@ -127,6 +127,6 @@ void vm_destroy(struct vm *vm)
     uint64_t sels[] = { vm->sc, vm->vcpu, vm->pd, vm->handler->ec };
     for (unsigned i = 0; i < sizeof sels / sizeof sels[0]; i++)
         if (sels[i])
-            nova_revoke(nova_crd_obj(sels[i], 0, 0x1f), NOVA_FLAG_REVOKE_SR);
-    nova_revoke(nova_crd_obj(vm->evt, 8, 0x1f), NOVA_FLAG_REVOKE_SR);
+            nova_revoke(nova_crd_obj(sels[i], 0, PERM_ANY), NOVA_FLAG_REVOKE_SR);
+    nova_revoke(nova_crd_obj(vm->evt, 8, PERM_ANY), NOVA_FLAG_REVOKE_SR);
 }

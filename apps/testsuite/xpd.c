@@ -310,7 +310,7 @@ struct xpd_child *xpd_child(void)
         (s = nova_pt_ctrl(c->evt + NOVA_EXC_PF, 2ull * i)) ||
         (s = nova_create_pt(c->evt + NOVA_EXC_GP, SEL_ROOT_PD, XPD_HANDLER_SEL, mtd, (uintptr_t)handler_entry)) ||
         (s = nova_pt_ctrl(c->evt + NOVA_EXC_GP, 2ull * i + 1)) ||
-        (s = nova_create_pd(c->pd, SEL_ROOT_PD, nova_crd_obj(c->evt, 5, 0x1f))) ||
+        (s = nova_create_pd(c->pd, SEL_ROOT_PD, nova_crd_obj(c->evt, 5, PERM_ANY))) ||
         (s = nova_create_ec(c->ec, c->pd, nova_boot_cpu, utcb_of(2 + i), TOP(agent_stacks[i]), 0, 0)) ||
         (s = nova_create_pt(c->pt, SEL_ROOT_PD, c->ec, 0, (uintptr_t)agent_entry)) || (s = nova_pt_ctrl(c->pt, i))) {
         CHECK_EQ(s, NOVA_SUCCESS);
@@ -437,8 +437,8 @@ enum nova_status xpd_relay(struct xpd_child *via, uint64_t pt, uint64_t del, uin
 
 bool xpd_link(struct xpd_child *from, struct xpd_child *to, uint64_t sel)
 {
-    xpd_setwin(to, nova_crd_obj(sel, 0, 0x1f), nova_crd_null());
-    uint64_t got = xpd_give(to, nova_item_delegate(sel, 0, 0, 0), nova_crd_obj(from->pt, 0, 0x1f));
+    xpd_setwin(to, nova_crd_obj(sel, 0, PERM_ANY), nova_crd_null());
+    uint64_t got = xpd_give(to, nova_item_delegate(sel, 0, 0, 0), nova_crd_obj(from->pt, 0, PERM_ANY));
     xpd_setwin(to, nova_crd_null(), nova_crd_null());
     return got != XPD_NONE && nova_crd_type(xpd_lookup(to, nova_crd_obj(sel, 0, 0))) == NOVA_CRD_TYPE_OBJ;
 }

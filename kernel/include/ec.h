@@ -16,6 +16,7 @@
 #include <sys_regs.h>
 #include <nova/spec.h>
 #include "kobj.h"
+#include "queue.h"
 
 struct pd;
 struct pt;
@@ -51,14 +52,16 @@ struct ec {
     struct ec *caller;         /* reply capability: who waits for our reply */
     struct ec *callee;         /* whom we called or want to call */
     struct pt *pending_pt;     /* EC_WAIT_SEND: the portal we want to traverse */
-    struct ec *send_head, *send_tail, *send_next;   /* callers waiting for us */
+    struct queue senders;      /* callers waiting for us (their send_link) */
+    struct queue_link send_link;   /* EC_WAIT_SEND: in callee->senders */
     bool donated;              /* our call donated our SC */
     unsigned event;            /* exception/event being handled for us, or NO_EVENT */
     uint64_t event_mtd;        /* MTD of that event's portal */
     bool startup_pending, recall_pending;
 
     struct sm *blocked_sm;     /* EC_WAIT_SM */
-    struct ec *sm_next;
+    struct queue_link sm_link; /* EC_WAIT_SM: in blocked_sm->waiters */
+    struct queue_link zombie_link;   /* destroyed while a CPU still runs it (ec.c) */
     unsigned mark;             /* SC resolution cycle detection */
 };
 
@@ -74,8 +77,9 @@ struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t sp,
                      struct pd *creator, uint64_t sel);
 /* The last reference is gone (kobj.c). */
 void ec_destroy(struct ec *ec);
-/* Free ECs that were destroyed while a CPU still ran them (schedule()). */
-void ec_reap_zombies(void);
+/* Run `ec` on this CPU: its pending events, then user mode or its guest.
+ * This is where a CPU leaves the EC it ran before, so ECs destroyed while
+ * a CPU still ran on their frames are freed here once no CPU does. */
 _Noreturn void ec_resume(struct ec *ec);
 _Noreturn void ec_handle_exception(struct ec *ec, unsigned vector);
 /* An exception or VM exit becomes a call through the portal at SELEVT + event. */

@@ -11,7 +11,8 @@
 #include <spec_objects.h>   /* enum cap_space: numbered as the CRD types */
 #include "radix.h"
 
-struct pd;
+struct account;
+struct pd;   /* only named: the database reaches a PD through the functions below */
 
 struct mdb_node {
     struct pd *pd;
@@ -39,9 +40,11 @@ bool mdb_revoke(struct mdb_node *node, uint32_t mask, bool self, unsigned *budge
 /* Delete every capability of one space of a PD (the PD goes away). */
 void mdb_clear_space(struct pd *pd, unsigned space);
 
-/* What a capability does to the machine, implemented by cap_hw.c (the
- * kernel) and by the host tests' stand-in. */
+/* What a capability does to the machine, and where a PD's spaces and
+ * account are, implemented by cap_hw.c (the kernel) and by the host tests'
+ * stand-in. */
 bool cap_hw_grant(struct mdb_node *n);                 /* false: out of memory */
 void cap_hw_reduce(struct mdb_node *n, uint32_t old_perms);
 void cap_hw_remove(struct mdb_node *n);
 struct radix *cap_space_of(struct pd *pd, unsigned space);
+struct account *cap_account_of(struct pd *pd);   /* pays for the nodes and tables of its spaces */

@@ -3,6 +3,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include "account.h"
 #include "guest_space.h"
 #include "kobj.h"
 #include "radix.h"
@@ -16,7 +17,7 @@ struct pd {
     uint64_t pml4;        /* memory space: the page table, physical */
     struct guest_space guest;   /* what its vCPUs see (G bit, guest_space.h) */
     bool is_root;         /* may use the H bit (spec 6.1.1) */
-    uint64_t kmem_used;   /* bytes of kernel objects this PD owns */
+    struct account kmem;  /* what it pays for (account.h); Debug builds check it is 0 when it dies */
 };
 
 /* A PD owned by `owner` (which pays for it), made by `creator`: it gets the
@@ -29,8 +30,8 @@ struct pd *pd_create(struct pd *owner, struct pd *creator, uint64_t sel, uint64_
 /* The last reference is gone (kobj.c): it dies only when nothing it owns
  * is left. */
 void pd_destroy(struct pd *pd);
-/* Kernel memory for an object owned by `owner`: zeroed, or 0 when the pool
- * is exhausted. */
+/* Kernel memory for an object owned by `owner` (0: the kernel), charged to
+ * its account: zeroed, or 0 when the pool is exhausted. */
 void *pd_alloc(struct pd *owner, size_t size);
 void pd_free(struct pd *owner, void *p, size_t size);
 struct mdb_node;

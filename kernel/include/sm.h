@@ -2,6 +2,7 @@
 #pragma once
 #include <stdint.h>
 #include "kobj.h"
+#include "queue.h"
 
 struct ec;
 struct pd;
@@ -9,7 +10,7 @@ struct pd;
 struct sm {
     struct kobj obj;
     uint64_t count;
-    struct ec *head, *tail;
+    struct queue waiters;   /* ECs blocked in down, oldest first (ec->sm_link) */
 };
 
 void sm_up(struct sm *sm);

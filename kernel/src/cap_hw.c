@@ -12,6 +12,7 @@
 #include "pd.h"
 
 struct radix *cap_space_of(struct pd *pd, unsigned space) { return &pd->space[space]; }
+struct account *cap_account_of(struct pd *pd) { return &pd->kmem; }
 
 static unsigned rights_of(uint32_t perms)
 {
@@ -25,15 +26,15 @@ static bool map_page(const struct mdb_node *n)
 {
     uint64_t va = n->sel << PAGE_SHIFT, pa = n->res << PAGE_SHIFT;
     if (!(n->perms & NOVA_PERM_MEM_R)) {
-        pt_unmap(n->pd->pml4, va);
+        hpt_unmap(n->pd->pml4, va);
         if (n->guest)
             guest_unmap(n->pd, va);
         return true;
     }
-    if (pt_map(n->pd->pml4, va, pa, rights_of(n->perms)) != 0)
+    if (hpt_map(n->pd->pml4, va, pa, rights_of(n->perms)) != 0)
         return false;
     if (n->guest && !guest_map(n->pd, va, pa, rights_of(n->perms))) {
-        pt_unmap(n->pd->pml4, va);   /* all or nothing */
+        hpt_unmap(n->pd->pml4, va);   /* all or nothing */
         return false;
     }
     return true;
@@ -79,7 +80,7 @@ void cap_hw_remove(struct mdb_node *n)
 {
     switch (n->space) {
     case SPACE_MEM:
-        pt_unmap(n->pd->pml4, n->sel << PAGE_SHIFT);
+        hpt_unmap(n->pd->pml4, n->sel << PAGE_SHIFT);
         if (n->guest)
             guest_unmap(n->pd, n->sel << PAGE_SHIFT);
         tlb_shootdown();

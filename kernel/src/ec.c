@@ -43,7 +43,7 @@ static bool utcb_create(struct ec *ec, uint64_t va)
         return false;
     }
     n->pinned = true;
-    ec->obj.owner->kmem_used += PAGE_SIZE;
+    ec->obj.owner->kmem.used += PAGE_SIZE;
     ec->utcb = phys_to_virt(pa);
     ec->utcb_va = va;
     return true;
@@ -59,7 +59,7 @@ static void utcb_destroy(struct ec *ec)
     }
     frame_free(virt_to_phys(ec->utcb));
     if (ec->obj.owner)
-        ec->obj.owner->kmem_used -= PAGE_SIZE;
+        ec->obj.owner->kmem.used -= PAGE_SIZE;
 }
 
 static void init_ec(struct ec *ec, struct pd *pd, unsigned cpu, uint64_t sp, uint64_t sel_evt, bool global)
@@ -100,7 +100,7 @@ struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t sp,
     return ec;
 }
 
-static struct ec *zombies;   /* destroyed ECs a CPU may still be running */
+static struct queue zombies;   /* destroyed ECs a CPU may still be running */
 
 static bool running_somewhere(const struct ec *ec)
 {
@@ -127,8 +127,7 @@ void ec_destroy(struct ec *ec)
         utcb_destroy(ec);
     struct pd *pd = ec->pd;
     if (running_somewhere(ec)) {
-        ec->send_next = zombies;   /* its frame is still a CPU's TSS.RSP0 */
-        zombies = ec;
+        queue_push(&zombies, &ec->zombie_link);   /* its frame is still a CPU's TSS.RSP0 */
         sched_kick(ec->cpu);
     } else {
         free_ec(ec);
@@ -136,17 +135,18 @@ void ec_destroy(struct ec *ec)
     kobj_put(&pd->obj);
 }
 
-void ec_reap_zombies(void)
+/* Free the destroyed ECs that no CPU runs any more. */
+static void reap_zombies(void)
 {
-    for (struct ec **z = &zombies; *z;) {
-        struct ec *ec = *z;
-        if (running_somewhere(ec)) {
-            z = &ec->send_next;
-            continue;
-        }
-        *z = ec->send_next;
-        free_ec(ec);
+    struct queue still = { 0 };
+    for (struct queue_link *l; (l = queue_pop(&zombies));) {   /* freeing may add zombies: they are seen too */
+        struct ec *ec = queue_entry(l, struct ec, zombie_link);
+        if (running_somewhere(ec))
+            queue_push(&still, l);
+        else
+            free_ec(ec);
     }
+    zombies = still;
 }
 
 void ec_set_state(struct ec *ec, enum ec_state state)
@@ -163,6 +163,13 @@ void ec_wake(struct ec *ec, enum nova_status status)
 
 _Noreturn void ec_resume(struct ec *ec)
 {
+    struct percpu *cpu = this_cpu();
+    cpu->current = ec;   /* the CPU leaves the EC it ran: that one may be freed, this one not */
+    if (!queue_empty(&zombies)) {
+        reap_zombies();
+        if (ec->state != EC_READY || !cpu->current_sc)
+            schedule();   /* a freed EC's PD died and took with it what was to run here */
+    }
     if (ec->startup_pending) {
         ec->startup_pending = false;
         ec_raise_event(ec, ec->vcpu ? NOVA_SVM_EXIT_STARTUP : NOVA_EVT_STARTUP);
@@ -173,12 +180,10 @@ _Noreturn void ec_resume(struct ec *ec)
     }
     if (ec->vcpu)
         vcpu_resume(ec);
-    struct percpu *cpu = this_cpu();
-    cpu->current = ec;
     cpu->cur_regs = &ec->regs;
     fs_base_switch_to(cpu, ec);
     tss_set_kernel_entry((uint64_t)(uintptr_t)(&ec->regs + 1));
-    pt_activate(ec->pd->pml4);
+    hpt_activate(ec->pd->pml4);
     tss_load_iomap(&ec->pd->pio);
     fpu_switch_to(ec);
     big_unlock();

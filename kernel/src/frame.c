@@ -1,10 +1,12 @@
 /* The kernel memory pool: a free list of 4 KiB frames threaded through the
  * direct map. The pool is carved at boot from available RAM that holds
- * nothing else (not the low 1 MiB, the kernel image, loader data or modules). */
+ * nothing else (not the low 1 MiB, the kernel image, loader data or modules).
+ * No lock of its own: every caller holds the big lock, or runs on the boot
+ * CPU before the others start (paging, MMIO mappings); the TLB shootdown
+ * path, which runs without the lock, allocates nothing. */
 #include <arch/memlayout.h>
 #include "frame.h"
 #include "console.h"
-#include "spinlock.h"
 #include "string.h"
 
 extern char _kernel_phys_start[], _kernel_phys_end[];
@@ -13,7 +15,6 @@ static struct phys_range pool[KPOOL_MAX_RANGES];
 static unsigned pool_count;
 static uint64_t *free_list;        /* virtual address of the first free frame */
 static uint64_t free_count;
-static struct spinlock frame_lock;
 
 static bool overlaps(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end)
 {
@@ -67,13 +68,11 @@ void frame_init(const struct boot_info *bi, uint64_t pool_bytes)
 
 uint64_t frame_alloc(void)
 {
-    spin_lock(&frame_lock);
     uint64_t *f = free_list;
     if (f) {
         free_list = (uint64_t *)*f;
         free_count--;
     }
-    spin_unlock(&frame_lock);
     if (!f)
         return 0;
     memset(f, 0, PAGE_SIZE);
@@ -83,11 +82,9 @@ uint64_t frame_alloc(void)
 void frame_free(uint64_t pa)
 {
     uint64_t *f = phys_to_virt(pa);
-    spin_lock(&frame_lock);
     *f = (uint64_t)free_list;
     free_list = f;
     free_count++;
-    spin_unlock(&frame_lock);
 }
 
 uint64_t frame_free_count(void) { return free_count; }

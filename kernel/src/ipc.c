@@ -60,26 +60,21 @@ void ipc_enqueue_sender(struct ec *caller, struct pt *pt, bool donate)
     caller->callee = callee;
     caller->pending_pt = pt;
     caller->donated = donate;
-    caller->send_next = 0;
-    if (callee->send_tail)
-        callee->send_tail->send_next = caller;
-    else
-        callee->send_head = caller;
-    callee->send_tail = caller;
+    queue_push(&callee->senders, &caller->send_link);
     ec_set_state(caller, EC_WAIT_SEND);
 }
 
 void ipc_dequeue_sender(struct ec *sender)
 {
-    struct ec *callee = sender->callee, **p = &callee->send_head, *prev = 0;
-    for (; *p && *p != sender; prev = *p, p = &(*p)->send_next)
-        ;
-    if (!*p)
-        return;
-    *p = sender->send_next;
-    if (callee->send_tail == sender)
-        callee->send_tail = prev;
-    sender->send_next = 0;
+    if (sender->callee)   /* 0: aborted by abort_waiter, already off the queue */
+        queue_remove(&sender->callee->senders, &sender->send_link);
+}
+
+/* The longest-waiting caller of `ec`, taken off its queue; 0 if none. */
+static struct ec *pop_sender(struct ec *ec)
+{
+    struct queue_link *l = queue_pop(&ec->senders);
+    return l ? queue_entry(l, struct ec, send_link) : 0;
 }
 
 /* The EC that waited for `ec` gets COM_ABT; one that waited in an
@@ -107,13 +102,8 @@ void ipc_abort_partners(struct ec *ec)
     ec->caller = 0;
     if (caller)
         abort_waiter(caller);
-    while (ec->send_head) {
-        struct ec *s = ec->send_head;
-        ec->send_head = s->send_next;
-        s->send_next = 0;
+    for (struct ec *s; (s = pop_sender(ec));)
         abort_waiter(s);
-    }
-    ec->send_tail = 0;
 }
 
 static void deliver_reply(struct ec *callee, struct ec *caller)
@@ -144,11 +134,9 @@ _Noreturn void sys_reply(struct sys_regs *r)
     if (cur->caller)
         deliver_reply(cur, cur->caller);
     ec_set_state(cur, EC_WAIT_CALL);
-    if (cur->send_head) {
-        struct ec *next = cur->send_head;
-        ipc_dequeue_sender(next);
+    struct ec *next = pop_sender(cur);
+    if (next)
         ipc_rendezvous(next, next->pending_pt, next->donated);
-    }
     sys_block();
 }
 

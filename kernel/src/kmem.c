@@ -1,18 +1,20 @@
 /* Size classes from 32 bytes to one page. A free object holds the link to
- * the next free object of its class; pages are never returned to the pool
- * while objects of their class live, and single-page objects go straight
- * back to the frame allocator. */
+ * the next free object of its class. A page carved for a class stays with
+ * that class for good: freed objects go back to their class's list, never
+ * to the frame pool, as nothing records which page is wholly free: memory
+ * freed by objects of one size is reused only for objects of that size
+ * class. Objects of more
+ * than half a page take a frame of their own and go straight back to the
+ * frame pool. No lock: the callers hold the big lock (frame.c says why). */
 #include <arch/memlayout.h>
 #include "frame.h"
 #include "kmem.h"
-#include "spinlock.h"
 #include "string.h"
 
 #define MIN_SHIFT 5
 #define CLASSES   (PAGE_SHIFT - MIN_SHIFT)   /* 32 .. 2048 */
 
 static void *free_objs[CLASSES];
-static struct spinlock kmem_lock;
 
 static unsigned class_of(size_t size)
 {
@@ -42,13 +44,11 @@ void *kmem_alloc(size_t size)
         return pa ? phys_to_virt(pa) : 0;
     }
     unsigned c = class_of(size);
-    spin_lock(&kmem_lock);
     void *p = free_objs[c];
     if (!p && refill(c))
         p = free_objs[c];
     if (p)
         free_objs[c] = *(void **)p;
-    spin_unlock(&kmem_lock);
     if (p)
         memset(p, 0, size);
     return p;
@@ -63,8 +63,6 @@ void kmem_free(void *p, size_t size)
         return;
     }
     unsigned c = class_of(size);
-    spin_lock(&kmem_lock);
     *(void **)p = free_objs[c];
     free_objs[c] = p;
-    spin_unlock(&kmem_lock);
 }

@@ -1,5 +1,5 @@
+#include "account.h"
 #include "mdb.h"
-#include "pd.h"
 
 struct mdb_node *mdb_lookup(const struct pd *pd, unsigned space, uint64_t sel)
 {
@@ -10,15 +10,16 @@ struct mdb_node *mdb_lookup(const struct pd *pd, unsigned space, uint64_t sel)
 static struct mdb_node *insert(struct pd *pd, unsigned space, uint64_t sel, uint64_t res, uint32_t perms,
                                struct mdb_node *parent, bool guest)
 {
-    void **slot = radix_slot(cap_space_of(pd, space), sel, pd, true);
+    struct account *charge = cap_account_of(pd);
+    void **slot = radix_slot(cap_space_of(pd, space), sel, charge, true);
     if (!slot || *slot)
         return 0;
-    struct mdb_node *n = pd_alloc(pd, sizeof *n);
+    struct mdb_node *n = account_alloc(charge, sizeof *n);
     if (!n)
         return 0;
     *n = (struct mdb_node){ .pd = pd, .sel = sel, .res = res, .perms = perms, .space = (uint8_t)space, .guest = guest };
     if (!cap_hw_grant(n)) {
-        pd_free(pd, n, sizeof *n);
+        account_free(charge, n, sizeof *n);
         return 0;
     }
     *slot = n;
@@ -54,7 +55,7 @@ static void unlink_and_free(struct mdb_node *n)
     if (n->next)
         n->next->prev = n->prev;
     *radix_slot(cap_space_of(n->pd, n->space), n->sel, 0, false) = 0;
-    pd_free(n->pd, n, sizeof *n);
+    account_free(cap_account_of(n->pd), n, sizeof *n);
 }
 
 /* Does the node still owe work to a revocation of `mask`? Descendants never
@@ -117,5 +118,5 @@ void mdb_clear_space(struct pd *pd, unsigned space)
             mdb_revoke(n, ~0u, true, &unlimited);
         }
     }
-    radix_destroy(r, pd);
+    radix_destroy(r, cap_account_of(pd));
 }

@@ -6,26 +6,15 @@
 #include <hypercall_decode.h>
 #include "cap.h"
 #include "ec.h"
-#include "kmem.h"
+#include "console.h"
 #include "mdb.h"
 #include "pd.h"
 #include "string.h"
 #include "syscall.h"
 
-void *pd_alloc(struct pd *owner, size_t size)
-{
-    void *p = kmem_alloc(size);
-    if (p && owner)
-        owner->kmem_used += size;
-    return p;
-}
+void *pd_alloc(struct pd *owner, size_t size) { return account_alloc(owner ? &owner->kmem : 0, size); }
 
-void pd_free(struct pd *owner, void *p, size_t size)
-{
-    if (p && owner)
-        owner->kmem_used -= size;
-    kmem_free(p, size);
-}
+void pd_free(struct pd *owner, void *p, size_t size) { account_free(owner ? &owner->kmem : 0, p, size); }
 
 /* The initial object capabilities: the CRD's range of the caller lands at
  * selector 0 of the new PD (interpretation in docs/api.md), permissions
@@ -56,8 +45,8 @@ static void release_spaces(struct pd *pd)
         mdb_clear_space(pd, s);
     space_pio_destroy(pd);
     guest_space_destroy(pd);
-    pt_destroy_user(pd->pml4);
-    pd->kmem_used -= PAGE_SIZE;
+    hpt_destroy_user(pd->pml4);
+    pd->kmem.used -= PAGE_SIZE;
 }
 
 static struct pd *alloc_pd(struct pd *owner, bool is_root)
@@ -70,12 +59,12 @@ static struct pd *alloc_pd(struct pd *owner, bool is_root)
     pd->space[SPACE_MEM].levels = radix_levels_for(USER_LIMIT >> PAGE_SHIFT);   /* user page numbers */
     pd->space[SPACE_PIO].levels = radix_levels_for(PIO_PORTS);
     pd->space[SPACE_OBJ].levels = radix_levels_for(NOVA_SEL_COUNT);   /* selectors wrap at SEL */
-    pd->pml4 = pt_create_user();
+    pd->pml4 = hpt_create_user();
     if (!pd->pml4) {
         pd_free(owner, pd, sizeof *pd);
         return 0;
     }
-    pd->kmem_used = PAGE_SIZE;   /* its own page table root */
+    pd->kmem.used = PAGE_SIZE;   /* its own page table root */
     return pd;
 }
 
@@ -98,6 +87,11 @@ struct pd *pd_create(struct pd *owner, struct pd *creator, uint64_t sel, uint64_
 void pd_destroy(struct pd *pd)
 {
     release_spaces(pd);
+#ifdef NOVUM_DEBUG
+    /* What it owned held references to it and is gone; its spaces are empty. */
+    if (pd->kmem.used)
+        panic("a PD died with %lu bytes of kernel memory still charged to it", pd->kmem.used);
+#endif
     kobj_free(&pd->obj, sizeof *pd);
 }
 
@@ -124,7 +118,7 @@ bool pd_copy_from_user(const struct pd *pd, void *dst, uint64_t va, uint64_t len
     while (len) {
         uint64_t pa;
         unsigned rights;
-        if (!pt_translate(pd->pml4, va, &pa, &rights))
+        if (!hpt_translate(pd->pml4, va, &pa, &rights))
             return false;
         uint64_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
         if (chunk > len)

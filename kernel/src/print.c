@@ -1,10 +1,8 @@
-/* Kernel console printing through the shared formatter. One lock keeps
- * lines of different CPUs apart. */
+/* Kernel console printing through the shared formatter. The big lock keeps
+ * lines of different CPUs apart: every caller holds it or runs at boot
+ * before the other CPUs start; panic and kernel faults print without it. */
 #include "console.h"
 #include "format.h"
-#include "spinlock.h"
-
-static struct spinlock console_lock;
 
 void console_write(const char *s, size_t n)
 {
@@ -24,8 +22,6 @@ void kprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    spin_lock(&console_lock);
     kvprintf(fmt, ap);
-    spin_unlock(&console_lock);
     va_end(ap);
 }

@@ -28,12 +28,12 @@ struct pt *pt_create(struct pd *owner, struct ec *ec, uint64_t mtd, uint64_t ip,
 /* Callers queued for the portal learn COM_ABT. */
 void pt_destroy(struct pt *pt)
 {
-    struct ec *ec = pt->ec, *s = ec->send_head;
-    while (s) {
-        struct ec *next = s->send_next;
+    struct ec *ec = pt->ec;
+    for (struct queue_link *l = ec->senders.head, *next; l; l = next) {
+        next = l->next;   /* an aborted sender leaves the queue */
+        struct ec *s = queue_entry(l, struct ec, send_link);
         if (s->pending_pt == pt)
             ipc_abort_sender(s);
-        s = next;
     }
     kobj_free(&pt->obj, sizeof *pt);
     kobj_put(&ec->obj);

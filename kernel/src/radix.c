@@ -1,4 +1,4 @@
-#include "pd.h"
+#include "account.h"
 #include "radix.h"
 
 #define BITS  9u
@@ -15,14 +15,14 @@ unsigned radix_levels_for(uint64_t keys)
     return levels;
 }
 
-void **radix_slot(struct radix *r, uint64_t key, struct pd *charge, bool create)
+void **radix_slot(struct radix *r, uint64_t key, struct account *charge, bool create)
 {
     if (r->levels * BITS < 64 && key >> (r->levels * BITS))
         return 0;
     void ***table = (void ***)&r->root;
     for (unsigned level = r->levels; level-- > 0;) {
         if (!*table) {
-            if (!create || !(*table = pd_alloc(charge, TABLE_SIZE)))
+            if (!create || !(*table = account_alloc(charge, TABLE_SIZE)))
                 return 0;
         }
         void **slot = &(*table)[index_at(key, level)];
@@ -61,15 +61,15 @@ uint64_t radix_next(const struct radix *r, uint64_t from, uint64_t end)
     return next_in(r->root, r->levels - 1, 0, from, end, &found) ? found : end;
 }
 
-static void destroy_level(void **t, unsigned level, struct pd *charge)
+static void destroy_level(void **t, unsigned level, struct account *charge)
 {
     for (unsigned i = 0; level && i < WIDTH; i++)
         if (t[i])
             destroy_level(t[i], level - 1, charge);
-    pd_free(charge, t, TABLE_SIZE);
+    account_free(charge, t, TABLE_SIZE);
 }
 
-void radix_destroy(struct radix *r, struct pd *charge)
+void radix_destroy(struct radix *r, struct account *charge)
 {
     if (r->root)
         destroy_level(r->root, r->levels - 1, charge);

@@ -31,7 +31,7 @@ static bool load_page(struct pd *pd, const struct elf_image *img, const struct e
 {
     uint64_t pa;
     unsigned rights;
-    if (pt_translate(pd->pml4, va, &pa, &rights)) {
+    if (hpt_translate(pd->pml4, va, &pa, &rights)) {
         pa &= ~(PAGE_SIZE - 1);   /* another segment shares the page */
     } else {
         pa = frame_alloc();

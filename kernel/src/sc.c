@@ -184,13 +184,10 @@ static _Noreturn void idle(void)
         __asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
-
-
 _Noreturn void schedule(void)
 {
     struct percpu *cpu = this_cpu();
     account(cpu);
-    ec_reap_zombies();
     for (;;) {
         struct sc *sc = pick(cpu->cpu);
         if (!sc) {

@@ -11,45 +11,38 @@
 #include "sm.h"
 #include "syscall.h"
 
+/* The longest waiter, taken off the semaphore; 0 if nobody waits. */
+static struct ec *pop_waiter(struct sm *sm)
+{
+    struct queue_link *l = queue_pop(&sm->waiters);
+    if (!l)
+        return 0;
+    struct ec *ec = queue_entry(l, struct ec, sm_link);
+    ec->blocked_sm = 0;
+    return ec;
+}
+
 void sm_up(struct sm *sm)
 {
-    struct ec *ec = sm->head;
+    struct ec *ec = pop_waiter(sm);
     if (!ec) {
         if (sm->count != UINT64_MAX)
             sm->count++;
         return;
     }
-    sm->head = ec->sm_next;
-    if (!sm->head)
-        sm->tail = 0;
-    ec->sm_next = 0;
-    ec->blocked_sm = 0;
     ec_wake(ec, NOVA_SUCCESS);
 }
 
 void sm_remove_waiter(struct sm *sm, struct ec *ec)
 {
-    struct ec **p = &sm->head, *prev = 0;
-    for (; *p && *p != ec; prev = *p, p = &(*p)->sm_next)
-        ;
-    if (!*p)
-        return;
-    *p = ec->sm_next;
-    if (sm->tail == ec)
-        sm->tail = prev;
-    ec->sm_next = 0;
+    queue_remove(&sm->waiters, &ec->sm_link);
     ec->blocked_sm = 0;
 }
 
 static void block(struct sm *sm, struct ec *ec)
 {
     ec->blocked_sm = sm;
-    ec->sm_next = 0;
-    if (sm->tail)
-        sm->tail->sm_next = ec;
-    else
-        sm->head = ec;
-    sm->tail = ec;
+    queue_push(&sm->waiters, &ec->sm_link);
     ec_set_state(ec, EC_WAIT_SM);
 }
 
@@ -70,11 +63,8 @@ struct sm *sm_create(struct pd *owner, uint64_t count, struct pd *creator, uint6
 /* Its waiters learn BAD_CAP. */
 void sm_destroy(struct sm *sm)
 {
-    while (sm->head) {
-        struct ec *ec = sm->head;
-        sm_remove_waiter(sm, ec);
+    for (struct ec *ec; (ec = pop_waiter(sm));)
         ec_wake(ec, NOVA_BAD_CAP);
-    }
     kobj_free(&sm->obj, sizeof *sm);
 }
 

@@ -2,8 +2,9 @@
  * The boot plan: what the root server builds, as written by tools/compose.
  *
  * The plan arrives as boot module 1 (module 0 is the root server; component i
- * is module 2 + i). It is little-endian, starts with struct nvpl_header, and
- * holds eight arrays of fixed-size records, each starting at a multiple of 8
+ * is module 2 + i; a VM's kernel and initrd follow, the VM record names
+ * them). It is little-endian, starts with struct nvpl_header, and
+ * holds ten arrays of fixed-size records, each starting at a multiple of 8
  * bytes. Indices between records are array indices. docs/system-toml.md
  * describes the layout; tools/compose/plan.py writes it. Change all three
  * together and bump NVPL_VERSION.
@@ -17,10 +18,11 @@
 #include <stdint.h>
 
 #define NVPL_MAGIC        0x4c50564eu /* "NVPL" */
-#define NVPL_VERSION      1u
+#define NVPL_VERSION      2u
 #define NVPL_NAME_SIZE    32u         /* names are NUL-terminated, at most 31 chars */
 #define NVPL_ALIGN        8u          /* every array offset is a multiple of this */
 #define NVPL_FIRST_MODULE 2u          /* boot module of component 0 */
+#define NVPL_CMDLINE_SIZE 2048u       /* a VM's command line, NUL-terminated */
 
 #define NVPL_OFFSETOF(type, member) __builtin_offsetof(type, member)
 
@@ -42,6 +44,8 @@ struct nvpl_header {
     struct nvpl_array pci;          /* struct nvpl_pci, grouped by component */
     struct nvpl_array portals;      /* struct nvpl_portal, grouped by offering component */
     struct nvpl_array uses;         /* struct nvpl_use, grouped by component */
+    struct nvpl_array vms;          /* struct nvpl_vm, in component order */
+    struct nvpl_array vcpus;        /* struct nvpl_vcpu, grouped by VM */
 };
 
 /* One protection domain to create. The *_first / *_count pairs select the
@@ -107,11 +111,31 @@ struct nvpl_use {
     uint32_t portal;        /* index into portals */
 };
 
+/* A virtual machine run by its component (the VMM): at most one per
+   component. Modules are boot module indices; initrd_module 0 means none. */
+struct nvpl_vm {
+    uint32_t component;     /* index into components: the VMM */
+    uint32_t kernel_module; /* boot module of the guest kernel */
+    uint64_t memory_size;   /* guest RAM in bytes: a power of two, >= 16 MiB */
+    uint32_t initrd_module; /* boot module of the initrd, 0 if none */
+    uint32_t console_use;   /* the guest console: k-th entry of the component's uses */
+    uint32_t vcpu_first, vcpu_count;        /* vcpus */
+    uint32_t cmdline_size;  /* bytes before the NUL, < NVPL_CMDLINE_SIZE */
+    uint32_t reserved;      /* 0 */
+    char     cmdline[NVPL_CMDLINE_SIZE];
+};
+
+/* One vCPU of a VM and the host CPU it runs on. */
+struct nvpl_vcpu {
+    uint32_t vm;            /* index into vms */
+    uint32_t cpu;           /* host CPU */
+};
+
 _Static_assert(sizeof(struct nvpl_array) == 8, "nvpl_array size");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_array, offset) == 0, "nvpl_array.offset");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_array, count) == 4, "nvpl_array.count");
 
-_Static_assert(sizeof(struct nvpl_header) == 80, "nvpl_header size");
+_Static_assert(sizeof(struct nvpl_header) == 96, "nvpl_header size");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_header, magic) == 0, "nvpl_header.magic");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_header, version) == 4, "nvpl_header.version");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_header, total_size) == 8, "nvpl_header.total_size");
@@ -124,6 +148,8 @@ _Static_assert(NVPL_OFFSETOF(struct nvpl_header, gsis) == 48, "nvpl_header.gsis"
 _Static_assert(NVPL_OFFSETOF(struct nvpl_header, pci) == 56, "nvpl_header.pci");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_header, portals) == 64, "nvpl_header.portals");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_header, uses) == 72, "nvpl_header.uses");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, vms) == 80, "nvpl_header.vms");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, vcpus) == 88, "nvpl_header.vcpus");
 
 _Static_assert(sizeof(struct nvpl_component) == 112, "nvpl_component size");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_component, name) == 0, "nvpl_component.name");
@@ -182,6 +208,22 @@ _Static_assert(sizeof(struct nvpl_use) == 8, "nvpl_use size");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_use, component) == 0, "nvpl_use.component");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_use, portal) == 4, "nvpl_use.portal");
 
+_Static_assert(sizeof(struct nvpl_vm) == 2088, "nvpl_vm size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_vm, component) == 0, "nvpl_vm.component");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_vm, kernel_module) == 4, "nvpl_vm.kernel_module");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_vm, memory_size) == 8, "nvpl_vm.memory_size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_vm, initrd_module) == 16, "nvpl_vm.initrd_module");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_vm, console_use) == 20, "nvpl_vm.console_use");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_vm, vcpu_first) == 24, "nvpl_vm.vcpu_first");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_vm, vcpu_count) == 28, "nvpl_vm.vcpu_count");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_vm, cmdline_size) == 32, "nvpl_vm.cmdline_size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_vm, reserved) == 36, "nvpl_vm.reserved");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_vm, cmdline) == 40, "nvpl_vm.cmdline");
+
+_Static_assert(sizeof(struct nvpl_vcpu) == 8, "nvpl_vcpu size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_vcpu, vm) == 0, "nvpl_vcpu.vm");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_vcpu, cpu) == 4, "nvpl_vcpu.cpu");
+
 /* --- accessors, valid only after nvpl_check() returned 0 --------------------- */
 
 #define NVPL_ARRAY(plan, member, type) \
@@ -203,6 +245,19 @@ static inline const struct nvpl_portal *nvpl_portals(const struct nvpl_header *p
 { return NVPL_ARRAY(p, portals, struct nvpl_portal); }
 static inline const struct nvpl_use *nvpl_uses(const struct nvpl_header *p)
 { return NVPL_ARRAY(p, uses, struct nvpl_use); }
+static inline const struct nvpl_vm *nvpl_vms(const struct nvpl_header *p)
+{ return NVPL_ARRAY(p, vms, struct nvpl_vm); }
+static inline const struct nvpl_vcpu *nvpl_vcpus(const struct nvpl_header *p)
+{ return NVPL_ARRAY(p, vcpus, struct nvpl_vcpu); }
+
+/* The VM that component `i` runs, or 0. */
+static inline const struct nvpl_vm *nvpl_vm_of(const struct nvpl_header *p, uint32_t i)
+{
+    for (uint32_t v = 0; v < p->vms.count; v++)
+        if (nvpl_vms(p)[v].component == i)
+            return &nvpl_vms(p)[v];
+    return 0;
+}
 
 /* --- validation ------------------------------------------------------------- */
 
@@ -264,7 +319,9 @@ static inline const char *nvpl_check(const void *module, uint64_t size)
         !nvpl_array_ok(p, p->gsis, sizeof(struct nvpl_gsi)) ||
         !nvpl_array_ok(p, p->pci, sizeof(struct nvpl_pci)) ||
         !nvpl_array_ok(p, p->portals, sizeof(struct nvpl_portal)) ||
-        !nvpl_array_ok(p, p->uses, sizeof(struct nvpl_use)))
+        !nvpl_array_ok(p, p->uses, sizeof(struct nvpl_use)) ||
+        !nvpl_array_ok(p, p->vms, sizeof(struct nvpl_vm)) ||
+        !nvpl_array_ok(p, p->vcpus, sizeof(struct nvpl_vcpu)))
         return "array outside the plan";
 
     uint32_t ncomp = p->components.count;
@@ -303,6 +360,25 @@ static inline const char *nvpl_check(const void *module, uint64_t size)
     for (uint32_t i = 0; i < p->uses.count; i++)
         if (nvpl_uses(p)[i].component >= ncomp || nvpl_uses(p)[i].portal >= p->portals.count)
             return "portal use index out of range";
+    for (uint32_t v = 0; v < p->vms.count; v++) {
+        const struct nvpl_vm *vm = &nvpl_vms(p)[v];
+        if (vm->component >= ncomp || (v && vm->component <= nvpl_vms(p)[v - 1].component))
+            return "VM component out of range or out of order";
+        if (vm->kernel_module < NVPL_FIRST_MODULE + ncomp ||
+            (vm->initrd_module && vm->initrd_module < NVPL_FIRST_MODULE + ncomp))
+            return "VM module index out of range";
+        if (vm->memory_size < (16ull << 20) || (vm->memory_size & (vm->memory_size - 1)))
+            return "VM memory size not a power of two of at least 16 MiB";
+        if (vm->console_use >= nvpl_components(p)[vm->component].use_count)
+            return "VM console is no portal use of its component";
+        if (!vm->vcpu_count || !nvpl_slice_ok(vm->vcpu_first, vm->vcpu_count, p->vcpus.count))
+            return "VM vCPUs outside their array";
+        if (vm->cmdline_size >= NVPL_CMDLINE_SIZE || vm->cmdline[vm->cmdline_size] != '\0')
+            return "VM command line not terminated";
+    }
+    for (uint32_t i = 0; i < p->vcpus.count; i++)
+        if (nvpl_vcpus(p)[i].vm >= p->vms.count)
+            return "vCPU index out of range";
     return 0;
 }
 

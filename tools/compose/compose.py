@@ -5,8 +5,11 @@
 
 Errors go to stderr as `SYSTEM_TOML:LINE: error: MESSAGE`, all of them, and
 the exit status is 1; nothing is written then. On success OUT receives
-boot_plan.bin (layout: boot_plan.h) and components.txt (`name program` per
-line, in plan order, which is also the order of the component boot modules).
+boot_plan.bin (layout: boot_plan.h), components.txt (`name program` per
+line, in plan order, which is also the order of the component boot modules)
+and modules.txt (`index kind component source` per line: the boot modules
+after the components', a VM's kernel and initrd; source is a path or
+"@artefact").
 The schema is described in docs/system-toml.md.
 """
 
@@ -73,7 +76,8 @@ def main(argv=None):
     data, loc, errors = load(args.system)
     system = None
     if not errors:
-        system, errors = schema.check(data, loc, args.source_dir, args.max_cpus)
+        system, errors = schema.check(data, loc, args.source_dir, args.max_cpus,
+                                      os.path.dirname(os.path.abspath(args.system)))
     for line, message in errors:
         where = args.system if line is None else f"{args.system}:{line}"
         print(f"{where}: error: {message}", file=sys.stderr)
@@ -82,10 +86,13 @@ def main(argv=None):
 
     blob = plan.encode(plan.records(system))
     listing = "".join(f"{c.name} {c.program}\n" for c in system.components)
+    extra = "".join(f"{index} {kind} {system.components[i].name} {source}\n"
+                    for index, kind, i, source in plan.modules(system))
     if args.out_dir:
         os.makedirs(args.out_dir, exist_ok=True)
         write(os.path.join(args.out_dir, "boot_plan.bin"), blob)
         write(os.path.join(args.out_dir, "components.txt"), listing.encode())
+        write(os.path.join(args.out_dir, "modules.txt"), extra.encode())
     if args.print_plan:
         sys.stdout.write(plan.describe(plan.decode(blob),
                                        [c.program for c in system.components]))

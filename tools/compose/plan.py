@@ -10,10 +10,11 @@ import struct
 import zlib
 
 MAGIC = 0x4C50564E  # "NVPL" read as a little-endian u32
-VERSION = 1
+VERSION = 2
 ALIGN = 8            # each record array starts at a multiple of this
 FIRST_MODULE = 2     # module 0 is the root server, 1 this plan, 2.. the components
 CHECKSUM_OFFSET = 12
+CMDLINE_SIZE = 2048  # char cmdline[] of a VM record, NUL-terminated
 
 # (array name, struct format, field names); "_" fields are reserved, written as 0.
 RECORDS = (
@@ -28,6 +29,10 @@ RECORDS = (
     ("pci", "<I4B", ("component", "bus", "dev", "fn", "_")),
     ("portals", "<32s2I", ("name", "component", "id")),
     ("uses", "<2I", ("component", "portal")),
+    ("vms", f"<2IQ6I{CMDLINE_SIZE}s",
+     ("component", "kernel_module", "memory_size", "initrd_module", "console_use",
+      "vcpu_first", "vcpu_count", "cmdline_size", "_", "cmdline")),
+    ("vcpus", "<2I", ("vm", "cpu")),
 )
 ARRAYS = tuple(name for name, _, _ in RECORDS)
 STRUCTS = {name: struct.Struct(fmt) for name, fmt, _ in RECORDS}
@@ -46,6 +51,22 @@ def _align(n):
 
 
 # --- writer -------------------------------------------------------------------
+
+def modules(system):
+    """The boot modules after the components': (index, kind, component, source).
+
+    For each component with a VM, in plan order: its kernel, then its initrd if
+    it has one. `source` is an absolute path or "@artefact"."""
+    out, index = [], FIRST_MODULE + len(system.components)
+    for i, comp in enumerate(system.components):
+        if comp.vm is None:
+            continue
+        for kind, source in (("kernel", comp.vm.kernel), ("initrd", comp.vm.initrd)):
+            if source:
+                out.append((index, kind, i, source))
+                index += 1
+    return out
+
 
 def records(system):
     """The plan's record arrays for a checked schema.System, as lists of dicts."""
@@ -79,6 +100,18 @@ def records(system):
             out[array] += by_component[array][i]
         out["components"].append(rec)
     out["regions"] = [dict(name=r.name, size=r.size) for r in system.regions]
+    module_of = {(i, kind): index for index, kind, i, _ in modules(system)}
+    for i, comp in enumerate(system.components):
+        vm = comp.vm
+        if vm is None:
+            continue
+        v = len(out["vms"])
+        out["vms"].append(dict(
+            component=i, kernel_module=module_of[(i, "kernel")], memory_size=vm.memory,
+            initrd_module=module_of.get((i, "initrd"), 0), console_use=vm.console,
+            vcpu_first=len(out["vcpus"]), vcpu_count=len(vm.cpus),
+            cmdline_size=len(vm.cmdline.encode()), cmdline=vm.cmdline))
+        out["vcpus"] += [dict(vm=v, cpu=cpu) for cpu in vm.cpus]
     return out
 
 
@@ -170,6 +203,13 @@ def describe(plan, programs=None):
             p = portals[u["portal"]]
             lines.append(f"    uses portal {p['id']} {p['name']} "
                          f"(offered by {comps[p['component']]['name']})")
+        for v in (v for v in plan["vms"] if v["component"] == i):
+            cpus = [x["cpu"] for x in plan["vcpus"][v["vcpu_first"]:
+                                                    v["vcpu_first"] + v["vcpu_count"]]]
+            initrd = f"module {v['initrd_module']}" if v["initrd_module"] else "none"
+            lines.append(f"    vm: memory {v['memory_size']:#x}, {v['vcpu_count']} vcpus on "
+                         f"cpus {cpus}, kernel module {v['kernel_module']}, initrd {initrd}, "
+                         f"console use {v['console_use']}, cmdline {v['cmdline']!r}")
     for j, r in enumerate(regions):
         lines.append(f"memory region {j} {r['name']}: {r['size']:#x} bytes")
     return "\n".join(lines) + "\n"

@@ -14,6 +14,25 @@ PAGE = 0x1000
 USER_END = 0x00007FFFFFFF0000  # mappings end at or below this address
 U32_MAX = 0xFFFFFFFF
 NAME_MAX = 31  # names are stored NUL-terminated in char[32]
+HEAP_BASE = 0x0000000040000000  # where the root server puts a component's heap
+
+# Virtual machines ([component.vm]); libs/libnova/include/nova/vm_desc.h has
+# the same numbers for the VMM.
+MIB = 1 << 20
+VM_MEMORY_MIN = 16 * MIB
+VM_MEMORY_MAX = 64 << 30
+VM_MAX_VCPUS = 64
+CMDLINE_MAX = 2047              # bytes, without the terminating NUL
+# In a component with a VM the root server places the VM description, the
+# kernel and initrd windows and the guest memory here; nothing else may be.
+VM_AREA_START = 0x0000080000000000
+VM_AREA_END = 0x0000100000000000 + VM_MEMORY_MAX
+# Files the build makes and a [component.vm] may name as "@name" (built by
+# cmake/guest.cmake with tools/guest/fetch.sh).
+ARTEFACTS = {
+    "debian-kernel": "Debian 12's Linux kernel (vmlinuz of linux-image-*-cloud-amd64)",
+    "busybox-initramfs": "an initramfs (newc, gzip) of Debian's busybox-static and a small /init",
+}
 
 _NAME = re.compile(r"[a-z][a-z0-9_-]*\Z")
 _PROGRAM = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
@@ -36,6 +55,17 @@ class Component:
     pci: list = field(default_factory=list)       # (bus, dev, fn)
     offers: list = field(default_factory=list)    # portal names
     uses: list = field(default_factory=list)      # portal names
+    vm: "Vm" = None
+
+
+@dataclass
+class Vm:
+    memory: int      # bytes, a power of two
+    cpus: list       # host CPU of each vCPU
+    kernel: str      # "@artefact" or an absolute path
+    initrd: str      # the same, or "" for none
+    cmdline: str
+    console: int     # index into the component's uses
 
 
 @dataclass
@@ -67,6 +97,19 @@ _TYPE_NAMES = {str: "a string", int: "an integer", bool: "a boolean",
                list: "an array", dict: "a table"}
 
 
+def _type_names(t):
+    return " or ".join(_TYPE_NAMES[x] for x in t) if isinstance(t, tuple) else _TYPE_NAMES[t]
+
+
+def _type_ok(value, t):
+    for x in t if isinstance(t, tuple) else (t,):
+        if x is int and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if x is not int and isinstance(value, x):
+            return True
+    return False
+
+
 def _toml_type(value):
     if isinstance(value, bool):
         return "boolean"
@@ -76,7 +119,7 @@ def _toml_type(value):
 
 @dataclass
 class Field:
-    type: type
+    type: object          # a type, or a tuple of types
     required: bool = False
     default: object = None
     checks: tuple = ()   # functions value -> error message or None
@@ -122,9 +165,62 @@ def pci_syntax(v):
         return f"{v!r} has device {int(m.group(2), 16):#x}, beyond 0x1f"
 
 
+_SIZE = re.compile(r"([0-9]+)([MG])\Z")
+
+
+def size_bytes(v):
+    """Bytes of a size given as an integer or as "<n>M" / "<n>G"; None if malformed."""
+    if isinstance(v, int):
+        return v
+    m = _SIZE.match(v)
+    return int(m.group(1)) << (20 if m.group(2) == "M" else 30) if m else None
+
+
+def _size_text(n):
+    return f"{n >> 30}G" if n % (1 << 30) == 0 and n else f"{n >> 20}M" if n % MIB == 0 \
+        else str(n)
+
+
+def vm_memory(v):
+    n = size_bytes(v)
+    if n is None:
+        return f"{v!r} must be a size such as \"256M\" or \"1G\""
+    if n < VM_MEMORY_MIN or n & (n - 1):
+        return f"must be a power of two of at least 16M, got {_size_text(n)}"
+    if n > VM_MEMORY_MAX:
+        return f"must be at most {_size_text(VM_MEMORY_MAX)}, got {_size_text(n)}"
+
+
+def module_syntax(v):
+    if v.startswith("@"):
+        if v[1:] not in ARTEFACTS:
+            return (f"{v!r} names no build artefact (known: "
+                    f"{', '.join('@' + a for a in sorted(ARTEFACTS))})")
+    elif not v:
+        return "must not be empty"
+
+
+def cmdline_check(v):
+    size = len(v.encode("utf-8"))
+    if size > CMDLINE_MAX:
+        return f"is {size} bytes long, more than {CMDLINE_MAX}"
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in v):
+        return "must not contain control characters"
+
+
 IO_RANGE = {
     "base": Field(int, required=True, checks=(in_range(0, 0xFFFF, hex),)),
     "count": Field(int, required=True, checks=(in_range(1, 0x10000, hex),)),
+}
+
+VM = {
+    "memory": Field((str, int), required=True, checks=(vm_memory,)),
+    "vcpus": Field(int, default=1, checks=(in_range(1, VM_MAX_VCPUS),)),
+    "cpus": Field(list, default=[], item=Field(int, checks=(in_range(0, U32_MAX),))),
+    "kernel": Field(str, required=True, checks=(module_syntax,)),
+    "initrd": Field(str, default="", checks=(module_syntax,)),
+    "cmdline": Field(str, default="", checks=(cmdline_check,)),
+    "console": Field(str, default="console", checks=(name_syntax,)),
 }
 
 COMPONENT = {
@@ -142,6 +238,7 @@ COMPONENT = {
     "pci": Field(list, default=[], item=Field(str, checks=(pci_syntax,))),
     "offers": Field(list, default=[], item=Field(str, checks=(name_syntax,))),
     "uses": Field(list, default=[], item=Field(str, checks=(name_syntax,))),
+    "vm": Field(dict, default=None, fields=VM, label="[component.vm]"),
 }
 
 MAPPING = {
@@ -179,9 +276,8 @@ class _Checker:
 
     def value(self, spec, value, path, what):
         """Check one value against its Field; return it, or None if invalid."""
-        if spec.type is int and (isinstance(value, bool) or not isinstance(value, int)) \
-                or not isinstance(value, spec.type):
-            self.error(path, f"{what} must be {_TYPE_NAMES[spec.type]}, "
+        if not _type_ok(value, spec.type):
+            self.error(path, f"{what} must be {_type_names(spec.type)}, "
                              f"not {_toml_type(value)}")
             return None
         if spec.type is dict:
@@ -204,7 +300,7 @@ class _Checker:
                 self.error(path + (key,), f"unknown key '{key}' in {what}")
         for key, spec in fields.items():
             if key in data:
-                out[key] = self.value(spec, data[key], path + (key,), key)
+                out[key] = self.value(spec, data[key], path + (key,), spec.label or key)
             elif spec.required:
                 self.error(path, f"{what} is missing required key '{key}'")
                 out[key] = None
@@ -261,8 +357,11 @@ def _pci(dev):
     return tuple(int(x, 16) for x in _PCI.match(dev).groups())
 
 
-def check(data, loc, source_dir, max_cpus=None):
-    """Check a parsed system.toml; return (System or None, [(line, message)])."""
+def check(data, loc, source_dir, max_cpus=None, base_dir="."):
+    """Check a parsed system.toml; return (System or None, [(line, message)]).
+
+    `base_dir` is where relative kernel and initrd paths of a VM start (the
+    directory of the system.toml)."""
     c = _Checker(loc)
     tables = c.top(data)
     if "component" not in data or data["component"] == []:
@@ -321,6 +420,13 @@ def check(data, loc, source_dir, max_cpus=None):
                 c.error(path, f"portal '{portal}' is used by '{owner}' "
                               f"but offered by no component")
 
+    # Virtual machines: vCPUs and their CPUs, images, the guest's console.
+    vms = {}
+    for i, comp in enumerate(components):
+        if comp["vm"] is not None:
+            raw = data["component"][i]["vm"]
+            vms[i] = _check_vm(c, comp, raw, ("component", i, "vm"), max_cpus, base_dir)
+
     # Memory regions and where they are mapped.
     regions, mappings, spans = {}, [], {}
     for j, mem in enumerate(memory):
@@ -348,13 +454,71 @@ def check(data, loc, source_dir, max_cpus=None):
     for comp_name, span in spans.items():
         c.overlaps(span, lambda lo, hi: f"mapping [{lo:#x}, {hi:#x})",
                    where=f" in the address space of '{comp_name}'")
+        i = comp_index[comp_name]
+        if i in vms:
+            for lo, hi, path, region in span:
+                if lo < VM_AREA_END and VM_AREA_START < hi:
+                    c.error(path, f"mapping [{lo:#x}, {hi:#x}) of '{region}' overlaps "
+                                  f"[{VM_AREA_START:#x}, {VM_AREA_END:#x}), where "
+                                  f"'{comp_name}' finds its VM")
 
     if c.errors:
         return None, sorted(c.errors, key=lambda e: e[0])
-    return _system(components, memory, mappings), []
+    return _system(components, memory, mappings, vms), []
 
 
-def _system(checked_components, checked_memory, mappings):
+def _check_vm(c, comp, raw, path, max_cpus, base_dir):
+    """Checks of one [component.vm] beyond its fields; returns a Vm or None."""
+    vm, owner = comp["vm"], comp["name"] or f"component {path[1]}"
+    ok = all(vm[k] is not None for k in ("memory", "vcpus", "kernel", "initrd", "cmdline",
+                                           "console"))
+    cpus = vm["cpus"]
+    if "cpus" not in raw:
+        cpus = [comp["cpu"]] * (vm["vcpus"] or 0) if comp["cpu"] is not None else None
+    elif not isinstance(raw["cpus"], list):
+        ok = False
+    elif vm["vcpus"] is not None and len(cpus) != vm["vcpus"]:
+        c.error(path + ("cpus",), f"cpus names {len(cpus)} host CPUs but vcpus is "
+                                  f"{vm['vcpus']}: one CPU per vCPU")
+        ok = False
+    elif None in cpus:
+        ok = False
+    elif max_cpus is not None:
+        for k, cpu in enumerate(cpus):
+            if cpu >= max_cpus:
+                c.error(path + ("cpus", k), f"cpus[{k}] must be below the build's "
+                                            f"{max_cpus} CPUs, got {cpu}")
+                ok = False
+    files = {}
+    for key in ("kernel", "initrd"):
+        name = vm[key]
+        if not name or name.startswith("@"):
+            files[key] = name
+            continue
+        full = os.path.normpath(os.path.join(base_dir, name))
+        if not os.path.isfile(full):
+            c.error(path + (key,), f"{key} file '{name}' not found (looked for {full})")
+            ok = False
+        files[key] = full
+    console = vm["console"]
+    if console is not None and console not in comp["uses"]:
+        c.error(path + ("console",) if "console" in raw else path,
+                f"the VM of '{owner}' talks to portal '{console}', which '{owner}' "
+                f"does not list in uses")
+        ok = False
+    if comp["heap_size"] is not None and HEAP_BASE + comp["heap_size"] > VM_AREA_START:
+        c.error(("component", path[1], "heap_size"),
+                f"heap of '{owner}' reaches into [{VM_AREA_START:#x}, {VM_AREA_END:#x}), "
+                f"where it finds its VM")
+        ok = False
+    if not ok or cpus is None:
+        return None
+    return Vm(memory=size_bytes(vm["memory"]), cpus=list(cpus), kernel=files["kernel"],
+              initrd=files["initrd"], cmdline=vm["cmdline"],
+              console=comp["uses"].index(console))
+
+
+def _system(checked_components, checked_memory, mappings, vms):
     """The model of a system whose checks all passed."""
     components = [Component(
         name=comp["name"], program=comp["program"], priority=comp["priority"],
@@ -362,8 +526,8 @@ def _system(checked_components, checked_memory, mappings):
         stack_size=comp["stack_size"], heap_size=comp["heap_size"],
         io_ports=[(r["base"], r["count"]) for r in comp["io_ports"]],
         gsis=list(comp["gsis"]), pci=[_pci(d) for d in comp["pci"]],
-        offers=list(comp["offers"]), uses=list(comp["uses"]))
-        for comp in checked_components]
+        offers=list(comp["offers"]), uses=list(comp["uses"]), vm=vms.get(i))
+        for i, comp in enumerate(checked_components)]
     regions = [Region(mem["name"], mem["size"]) for mem in checked_memory]
     portals = [(name, i) for i, comp in enumerate(components) for name in comp.offers]
     portal_index = {name: p for p, (name, _) in enumerate(portals)}

@@ -20,7 +20,7 @@ bool guest_space_ready(struct pd *pd)
 
 bool guest_map(struct pd *pd, uint64_t gpa, uint64_t pa, unsigned rights)
 {
-    return guest_space_ready(pd) && pt_map(pd->guest.npt, gpa, pa, rights) == 0;
+    return guest_space_ready(pd) && hpt_map(pd->guest.npt, gpa, pa, rights) == 0;
 }
 
 static void shrunk(struct pd *pd)
@@ -33,7 +33,7 @@ void guest_unmap(struct pd *pd, uint64_t gpa)
 {
     if (!pd->guest.npt)
         return;
-    pt_unmap(pd->guest.npt, gpa);
+    hpt_unmap(pd->guest.npt, gpa);
     shrunk(pd);
 }
 
@@ -54,7 +54,7 @@ bool guest_port_set(struct pd *pd, uint32_t port, bool allow)
 void guest_space_destroy(struct pd *pd)
 {
     if (pd->guest.npt)
-        pt_destroy_user(pd->guest.npt);
+        hpt_destroy_user(pd->guest.npt);
     if (pd->guest.iopm)
         svm_iopm_free(pd->guest.iopm);
     pd->guest = (struct guest_space){ 0 };

@@ -98,7 +98,7 @@ void *mmio_map(uint64_t pa, uint64_t size)
     return (void *)va;
 }
 
-uint64_t pt_create_user(void)
+uint64_t hpt_create_user(void)
 {
     uint64_t pml4 = frame_alloc();
     if (pml4)
@@ -115,7 +115,7 @@ static void free_level(uint64_t pa, unsigned level)
     frame_free(pa);
 }
 
-void pt_destroy_user(uint64_t pml4)
+void hpt_destroy_user(uint64_t pml4)
 {
     uint64_t *t = table(pml4);
     for (unsigned i = 0; i < 256; i++)
@@ -124,7 +124,7 @@ void pt_destroy_user(uint64_t pml4)
     frame_free(pml4);
 }
 
-int pt_map(uint64_t pml4, uint64_t va, uint64_t pa, unsigned rights)
+int hpt_map(uint64_t pml4, uint64_t va, uint64_t pa, unsigned rights)
 {
     uint64_t *e = walk(pml4, va, 0, frame_alloc, PTE_P | PTE_W | PTE_U);
     if (!e)
@@ -137,7 +137,7 @@ int pt_map(uint64_t pml4, uint64_t va, uint64_t pa, unsigned rights)
     return 0;
 }
 
-void pt_unmap(uint64_t pml4, uint64_t va)
+void hpt_unmap(uint64_t pml4, uint64_t va)
 {
     uint64_t *e = walk(pml4, va, 0, 0, 0);
     if (e && (*e & PTE_P)) {
@@ -146,7 +146,7 @@ void pt_unmap(uint64_t pml4, uint64_t va)
     }
 }
 
-bool pt_translate(uint64_t pml4, uint64_t va, uint64_t *pa, unsigned *rights)
+bool hpt_translate(uint64_t pml4, uint64_t va, uint64_t *pa, unsigned *rights)
 {
     uint64_t *e = walk(pml4, va, 0, 0, 0);
     if (!e || !(*e & PTE_P))
@@ -156,7 +156,7 @@ bool pt_translate(uint64_t pml4, uint64_t va, uint64_t *pa, unsigned *rights)
     return true;
 }
 
-void pt_activate(uint64_t pml4)
+void hpt_activate(uint64_t pml4)
 {
     if (read_cr3() != pml4)
         write_cr3(pml4);

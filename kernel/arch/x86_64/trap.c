@@ -50,6 +50,8 @@ void trap_handler(struct sys_regs *r)
             ret_user_iret(r);
         return;
     }
+    if (r->vector < 32 && !from_user)
+        kernel_fault(r);   /* before the lock: the faulting CPU most likely holds it */
     big_lock();
     if (r->vector >= 32) {
         irq_handle((unsigned)r->vector, from_user);
@@ -58,7 +60,5 @@ void trap_handler(struct sys_regs *r)
         big_unlock();   /* back to the idle loop */
         return;
     }
-    if (!from_user)
-        kernel_fault(r);
     ec_handle_exception(this_cpu()->current, (unsigned)r->vector);
 }

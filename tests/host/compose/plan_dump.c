@@ -65,5 +65,15 @@ int main(int argc, char **argv)
     for (uint32_t i = 0; i < p->uses.count; i++)
         printf("uses %u component=%u portal=%u\n", i, nvpl_uses(p)[i].component,
                nvpl_uses(p)[i].portal);
+    for (uint32_t i = 0; i < p->vms.count; i++) {
+        const struct nvpl_vm *v = &nvpl_vms(p)[i];
+        printf("vms %u component=%u kernel_module=%u memory_size=%llu initrd_module=%u "
+               "console_use=%u vcpu_first=%u vcpu_count=%u cmdline_size=%u cmdline=%s\n", i,
+               v->component, v->kernel_module, (unsigned long long)v->memory_size,
+               v->initrd_module, v->console_use, v->vcpu_first, v->vcpu_count,
+               v->cmdline_size, v->cmdline);
+    }
+    for (uint32_t i = 0; i < p->vcpus.count; i++)
+        printf("vcpus %u vm=%u cpu=%u\n", i, nvpl_vcpus(p)[i].vm, nvpl_vcpus(p)[i].cpu);
     return 0;
 }

@@ -18,7 +18,7 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 COMPOSE_DIR = os.path.join(ROOT, "tools", "compose")
 COMPOSE = os.path.join(COMPOSE_DIR, "compose.py")
 CFLAGS = ["-std=c11", "-Wall", "-Wextra", "-Werror"]
-PROGRAMS = ("uart", "hello", "server", "client")
+PROGRAMS = ("uart", "hello", "server", "client", "vmm")
 
 sys.dont_write_bytecode = True  # keep tools/compose free of __pycache__
 sys.path.insert(0, COMPOSE_DIR)
@@ -140,13 +140,14 @@ class ValidSystem(ExampleTest):
                          "console uart\nhello hello\nserver server\nclient client\n")
 
     def test_header_layout(self):
-        magic, version, total, _, *placement = struct.unpack_from("<20I", self.blob)
+        magic, version, total, _, *placement = struct.unpack_from("<24I", self.blob)
         self.assertEqual(self.blob[:4], b"NVPL")
-        self.assertEqual((magic, version, total), (0x4C50564E, 1, len(self.blob)))
-        self.assertEqual(total, 864)
-        # (offset, count): components, regions, mappings, io, gsis, pci, portals, uses
-        self.assertEqual(placement, [80, 4, 528, 2, 608, 3, 680, 1,
-                                     696, 1, 704, 1, 712, 3, 832, 4])
+        self.assertEqual((magic, version, total), (0x4C50564E, 2, len(self.blob)))
+        self.assertEqual(total, 880)
+        # (offset, count): components, regions, mappings, io, gsis, pci, portals, uses,
+        # vms, vcpus
+        self.assertEqual(placement, [96, 4, 544, 2, 624, 3, 696, 1,
+                                     712, 1, 720, 1, 728, 3, 848, 4, 880, 0, 880, 0])
 
     def test_decodes_to_expected_values(self):
         p = plan.decode(self.blob)
@@ -322,8 +323,8 @@ class Errors(ComposeTest):
                           f"5: name '{'a' * 32}' is longer than 31 characters")
 
     def test_unknown_program(self):
-        self.assertErrors(toml(*component("a", "vmm")),
-                          "3: unknown program 'vmm': no apps/vmm/CMakeLists.txt")
+        self.assertErrors(toml(*component("a", "vmx")),
+                          "3: unknown program 'vmx': no apps/vmx/CMakeLists.txt")
 
     def test_duplicate_component(self):
         self.assertErrors(toml(*component("a"), *component("a", "hello")),
@@ -454,11 +455,11 @@ class Errors(ComposeTest):
                           "6: writable must be a boolean, not integer")
 
     def test_all_errors_reported_in_line_order(self):
-        self.assertErrors(toml(*component("a", "vmm", "priority = 0"),
+        self.assertErrors(toml(*component("a", "vmx", "priority = 0"),
                                *component("a", "hello", 'uses = ["x"]'),
                                '[[memory]]', 'name = "m"', "size = 4096",
                                "[[memory.map]]", 'component = "zz"', "address = 0"),
-                          "3: unknown program 'vmm': no apps/vmm/CMakeLists.txt",
+                          "3: unknown program 'vmx': no apps/vmx/CMakeLists.txt",
                           "4: priority must be in 1..255, got 0",
                           "6: duplicate component name 'a' (first at line 2)",
                           "8: portal 'x' is used by 'a' but offered by no component",
@@ -474,6 +475,193 @@ class Errors(ComposeTest):
                                "priority = 0"),
                           "4: program 'uart\\n[[memory]]' is not a directory name under apps/",
                           "6: priority must be in 1..255, got 0")
+
+
+VM_EXAMPLE = """\
+[[component]]
+name = "console"
+program = "uart"
+offers = ["console"]
+
+[[component]]
+name = "vmm"
+program = "vmm"
+cpu = 1
+uses = ["console"]
+[component.vm]
+memory = "256M"
+vcpus = 2
+cpus = [1, 0]
+kernel = "@debian-kernel"
+initrd = "images/initrd.gz"
+cmdline = "console=ttyS0 pci=off"
+
+[[component]]
+name = "small"
+program = "vmm"
+uses = ["console"]
+vm = { memory = 16777216, kernel = "images/bzImage" }
+"""
+
+
+def vm_component(*vm_lines, uses='uses = ["console"]', extra=()):
+    """A console and a component "v" (extra lines from 10) with a [component.vm]
+    (at line 10 without extra lines)."""
+    return toml(*component("console", "uart", 'offers = ["console"]'), "",
+                *component("v", "vmm", uses, *extra), "[component.vm]", *vm_lines)
+
+
+class VmSystem(ComposeTest):
+    """[component.vm]: a VM, its boot modules and its records in the plan."""
+
+    def setUp(self):
+        super().setUp()
+        images = os.path.join(self.tmp, "src", "projects", "t", "images")
+        os.makedirs(images)
+        for name in ("initrd.gz", "bzImage"):
+            open(os.path.join(images, name), "w").close()
+        self.images = images
+
+    def test_plan_and_modules(self):
+        r = self.compose(VM_EXAMPLE)
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        # after the three components (modules 2..4): vmm's kernel and initrd, small's kernel
+        self.assertEqual(self.read("modules.txt", "r"),
+                         "5 kernel vmm @debian-kernel\n"
+                         f"6 initrd vmm {self.images}/initrd.gz\n"
+                         f"7 kernel small {self.images}/bzImage\n")
+        p = plan.decode(self.read("boot_plan.bin"))
+        self.assertEqual(p["vms"], [
+            dict(component=1, kernel_module=5, memory_size=256 << 20, initrd_module=6,
+                 console_use=0, vcpu_first=0, vcpu_count=2, cmdline_size=21,
+                 cmdline="console=ttyS0 pci=off"),
+            dict(component=2, kernel_module=7, memory_size=16 << 20, initrd_module=0,
+                 console_use=0, vcpu_first=2, vcpu_count=1, cmdline_size=0, cmdline=""),
+        ])
+        # small has one vCPU by default, on its own cpu (0)
+        self.assertEqual(p["vcpus"], [dict(vm=0, cpu=1), dict(vm=0, cpu=0), dict(vm=1, cpu=0)])
+
+    def test_print_plan(self):
+        r = self.compose(VM_EXAMPLE, "--print-plan")
+        self.assertIn("    vm: memory 0x10000000, 2 vcpus on cpus [1, 0], kernel module 5, "
+                      "initrd module 6, console use 0, cmdline 'console=ttyS0 pci=off'\n",
+                      r.stdout)
+
+    def test_no_vm_no_modules(self):
+        r = self.compose(EXAMPLE)
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(self.read("modules.txt", "r"), "")
+
+    @unittest.skipUnless(shutil.which("gcc"), "needs gcc")
+    def test_c_reads_what_python_writes(self):
+        self.assertEqual(self.compose(VM_EXAMPLE).returncode, 0)
+        CHeader.dump(self, os.path.join(self.out, "boot_plan.bin"))  # builds plan_dump
+        r = CHeader.dump(self, os.path.join(self.out, "boot_plan.bin"))
+        self.assertEqual(r.returncode, 0, r.stdout)
+        p = plan.decode(self.read("boot_plan.bin"))
+        for array in ("vms", "vcpus"):
+            for i, rec in enumerate(p[array]):
+                self.assertIn(f"{array} {i} " + " ".join(f"{k}={v}" for k, v in rec.items()),
+                              r.stdout.splitlines())
+
+    def test_memory_sizes(self):
+        for value, message in (
+                ('"100M"', "memory must be a power of two of at least 16M, got 100M"),
+                ('"8M"', "memory must be a power of two of at least 16M, got 8M"),
+                ("4096", "memory must be a power of two of at least 16M, got 4096"),
+                ('"128G"', "memory must be at most 64G, got 128G"),
+                ('"256 MB"', "memory '256 MB' must be a size such as \"256M\" or \"1G\""),
+                ("true", "memory must be a string or an integer, not boolean")):
+            with self.subTest(value=value):
+                self.assertErrors(vm_component(f"memory = {value}", 'kernel = "@debian-kernel"'),
+                                  f"11: {message}")
+        for value in ('"16M"', '"1G"', '"64G"', str(32 << 20)):
+            with self.subTest(value=value):
+                r = self.compose(vm_component(f"memory = {value}", 'kernel = "@debian-kernel"'))
+                self.assertEqual((r.returncode, r.stderr), (0, ""))
+
+    def test_vcpus_and_cpus(self):
+        self.assertErrors(vm_component('memory = "64M"', 'kernel = "@debian-kernel"',
+                                       "vcpus = 0", "cpus = [0, 1]"),
+                          "13: vcpus must be in 1..64, got 0")
+        self.assertErrors(vm_component('memory = "64M"', 'kernel = "@debian-kernel"',
+                                       "vcpus = 2", "cpus = [0]"),
+                          "14: cpus names 1 host CPUs but vcpus is 2: one CPU per vCPU")
+        self.assertErrors(vm_component('memory = "64M"', 'kernel = "@debian-kernel"',
+                                       "cpus = [0]", "vcpus = 65", "", "[[component]]"),
+                          "14: vcpus must be in 1..64, got 65",
+                          "16: [[component]] is missing required key 'name'",
+                          "16: [[component]] is missing required key 'program'")
+        self.assertErrors(vm_component('memory = "64M"', 'kernel = "@debian-kernel"',
+                                       "cpus = -1"),
+                          "13: cpus must be an array, not integer")
+
+    def test_cpus_beyond_the_build(self):
+        r = self.compose(vm_component('memory = "64M"', 'kernel = "@debian-kernel"',
+                                      "vcpus = 3", "cpus = [", "  0,", "  2,", "  1,", "]"),
+                         "--max-cpus", "2")
+        self.assertEqual(r.stderr, f"{self.system}:16: error: cpus[1] must be below the "
+                                   f"build's 2 CPUs, got 2\n")
+        # without cpus, every vCPU runs on the component's cpu, which is checked too
+        r = self.compose(vm_component('memory = "64M"', 'kernel = "@debian-kernel"',
+                                      extra=("cpu = 4",)), "--max-cpus", "2")
+        self.assertEqual(r.stderr, f"{self.system}:10: error: cpu must be below the "
+                                   f"build's 2 CPUs, got 4\n")
+
+    def test_kernel_and_initrd(self):
+        self.assertErrors(vm_component('memory = "64M"'),
+                          "10: [component.vm] is missing required key 'kernel'")
+        self.assertErrors(vm_component('memory = "64M"', 'kernel = "images/vmlinuz"',
+                                       'initrd = "@debian-initrd"'),
+                          f"12: kernel file 'images/vmlinuz' not found (looked for "
+                          f"{self.images}/vmlinuz)",
+                          "13: initrd '@debian-initrd' names no build artefact (known: "
+                          "@busybox-initramfs, @debian-kernel)")
+        self.assertErrors(vm_component('memory = "64M"', 'kernel = ""', "initrd = 3"),
+                          "12: kernel must not be empty",
+                          "13: initrd must be a string, not integer")
+
+    def test_cmdline(self):
+        self.assertErrors(vm_component('memory = "64M"', 'kernel = "@debian-kernel"',
+                                       f'cmdline = "{"x" * 2048}"'),
+                          "13: cmdline is 2048 bytes long, more than 2047")
+        self.assertErrors(vm_component('memory = "64M"', 'kernel = "@debian-kernel"',
+                                       'cmdline = "a\\nb"'),
+                          "13: cmdline must not contain control characters")
+        r = self.compose(vm_component('memory = "64M"', 'kernel = "@debian-kernel"',
+                                      f'cmdline = "{"x" * 2047}"'))
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+
+    def test_console_must_be_used(self):
+        self.assertErrors(vm_component('memory = "64M"', 'kernel = "@debian-kernel"',
+                                       uses="uses = []"),
+                          "10: the VM of 'v' talks to portal 'console', which 'v' does not "
+                          "list in uses")
+        self.assertErrors(vm_component('memory = "64M"', 'kernel = "@debian-kernel"',
+                                       'console = "serial"'),
+                          "13: the VM of 'v' talks to portal 'serial', which 'v' does not "
+                          "list in uses")
+
+    def test_unknown_key_and_wrong_type(self):
+        self.assertErrors(vm_component('memory = "64M"', 'kernel = "@debian-kernel"',
+                                       "ram = 5"),
+                          "13: unknown key 'ram' in [component.vm]")
+        self.assertErrors(toml(*component("v", "vmm", "vm = 3")),
+                          "4: [component.vm] must be a table, not integer")
+
+    def test_vm_area_kept_free(self):
+        self.assertErrors(vm_component('memory = "64M"', 'kernel = "@debian-kernel"',
+                                       "[[memory]]", 'name = "m"', "size = 4096",
+                                       "[[memory.map]]", 'component = "v"',
+                                       "address = 0x100000000000",
+                                       "[[memory.map]]", 'component = "console"',
+                                       "address = 0x100000000000"),
+                          "18: mapping [0x100000000000, 0x100000001000) of 'm' overlaps "
+                          "[0x80000000000, 0x101000000000), where 'v' finds its VM")
+        self.assertErrors(vm_component('memory = "64M"', 'kernel = "@debian-kernel"',
+                                       extra=("heap_size = 0x80000000000",)),
+                          "10: heap of 'v' reaches into [0x80000000000, 0x101000000000), "
+                          "where it finds its VM")
 
 
 if __name__ == "__main__":

@@ -1,27 +1,21 @@
-/* The kernel's PD memory and capability hardware hooks, on the host:
- * calloc for kernel memory (so ASan sees every object) and counters for
- * what capabilities would do to page tables and bitmaps. */
+/* The kernel's memory and capability hardware hooks, on the host: calloc
+ * for the slabs under account.c (so ASan sees every object) and counters
+ * for what capabilities would do to page tables and bitmaps. */
 #include <stdlib.h>
 #include "host_pd.h"
+#include "kmem.h"
 
 unsigned hw_granted, hw_reduced, hw_removed;
 
-void *pd_alloc(struct pd *owner, size_t size)
+void *kmem_alloc(size_t size) { return calloc(1, size); }
+void kmem_free(void *p, size_t size)
 {
-    void *p = calloc(1, size);
-    if (p && owner)
-        owner->kmem_used += size;
-    return p;
-}
-
-void pd_free(struct pd *owner, void *p, size_t size)
-{
-    if (p && owner)
-        owner->kmem_used -= size;
+    (void)size;
     free(p);
 }
 
 struct radix *cap_space_of(struct pd *pd, unsigned space) { return &pd->space[space]; }
+struct account *cap_account_of(struct pd *pd) { return &pd->kmem; }
 bool cap_hw_grant(struct mdb_node *n)
 {
     (void)n;

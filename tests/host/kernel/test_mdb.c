@@ -39,7 +39,7 @@ UNIT_TEST(space_obj_insert_lookup_and_wrap)
     EXPECT(space_obj_insert(&pd, NOVA_SEL_COUNT - 1, &a, 1));
     EXPECT(hw_since(start).granted == 2);   /* the refused alias asked for nothing */
     host_pd_fini(&pd);
-    EXPECT(pd.kmem_used == 0);   /* every node and table went back */
+    EXPECT(pd.kmem.used == 0);   /* every node and table went back */
     EXPECT(hw_since(start).removed == 2 && hw_since(start).reduced == 0);
 }
 
@@ -53,18 +53,20 @@ UNIT_TEST(mdb_three_level_chain_revoke)
     struct mdb_node *rc = mdb_insert(&c, SPACE_MEM, 0x300, 0x5000, 3, rb);
     EXPECT(ra && rb && rc && rc->parent == rb && rb->parent == ra);
     EXPECT(hw_since(start).granted == 3);
+    EXPECT(a.kmem.used && a.kmem.used == b.kmem.used && b.kmem.used == c.kmem.used);   /* each pays for its own */
     unsigned budget = ~0u;
     EXPECT(mdb_revoke(ra, NOVA_PERM_MEM_W, false, &budget));   /* only the children */
     EXPECT(ra->perms == 7 && rb->perms == 5 && rc->perms == 1);
     EXPECT(hw_since(start).reduced == 2 && hw_since(start).removed == 0);   /* b and c lose W */
     EXPECT(mdb_revoke(rb, 7, false, &budget));                  /* c loses everything */
     EXPECT(mdb_lookup(&c, SPACE_MEM, 0x300) == NULL && rb->child == NULL);
+    EXPECT(c.kmem.used == a.kmem.used - sizeof(struct mdb_node));   /* the node is refunded, its tables stay */
     EXPECT(hw_since(start).reduced == 2 && hw_since(start).removed == 1);   /* c is unmapped, not reduced */
     EXPECT(mdb_revoke(ra, 7, true, &budget));                   /* self: a and b go */
     EXPECT(mdb_lookup(&a, SPACE_MEM, 0x100) == NULL && mdb_lookup(&b, SPACE_MEM, 0x200) == NULL);
     EXPECT(hw_since(start).reduced == 2 && hw_since(start).removed == 3);
     host_pd_fini(&a), host_pd_fini(&b), host_pd_fini(&c);
-    EXPECT(a.kmem_used == 0 && b.kmem_used == 0 && c.kmem_used == 0);
+    EXPECT(a.kmem.used == 0 && b.kmem.used == 0 && c.kmem.used == 0);
 }
 
 UNIT_TEST(mdb_pinned_nodes_survive_revoke)
@@ -187,6 +189,6 @@ done:
     for (int i = 0; i < PDS; i++)
         host_pd_fini(&pds[i]);
     for (int i = 0; i < PDS; i++)
-        EXPECT(pds[i].kmem_used == 0);
+        EXPECT(pds[i].kmem.used == 0);
     EXPECT(hw_since(start).granted == hw_since(start).removed);
 }

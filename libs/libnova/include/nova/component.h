@@ -36,7 +36,7 @@
 
 /* --- the component's object space (fixed by the root server) ------------ */
 /* event portals at 0..EXC-1; PD, EC and SC where a root task finds its own */
-#define NOVA_COMPONENT_SEL_PD      (NOVA_EXC_SELECTORS + 0u)   /* own PD: may create EC, PT, SM */
+#define NOVA_COMPONENT_SEL_PD      (NOVA_EXC_SELECTORS + 0u)   /* own PD: may own new PD, EC, SC, PT, SM */
 #define NOVA_COMPONENT_SEL_EC      (NOVA_EXC_SELECTORS + 1u)   /* main EC */
 #define NOVA_COMPONENT_SEL_SC      (NOVA_EXC_SELECTORS + 2u)   /* main SC */
 #define NOVA_COMPONENT_SEL_EXIT_SM 0x30u   /* created by nova_component_exit */

@@ -1,4 +1,7 @@
-/* x86-64 four-level page tables. */
+/* x86-64 four-level page tables. The hpt_ functions work on host page
+ * tables (NOVA's Hpt), named apart from portals (pt.h): a PD's memory space,
+ * and in guest_space.c the nested tables of its guests, which SVM walks in
+ * the same format. */
 #pragma once
 #include <stdint.h>
 #include <stdbool.h>
@@ -26,10 +29,10 @@ extern bool cpu_has_nx;
 extern uint64_t kernel_pml4;   /* physical */
 
 void paging_init(const struct boot_info *bi);
-uint64_t pt_create_user(void);                      /* 0 on out of memory */
-void pt_destroy_user(uint64_t pml4);
-int pt_map(uint64_t pml4, uint64_t va, uint64_t pa, unsigned rights);  /* 4 KiB; 0 or -1 */
-void pt_unmap(uint64_t pml4, uint64_t va);
-bool pt_translate(uint64_t pml4, uint64_t va, uint64_t *pa, unsigned *rights);
+uint64_t hpt_create_user(void);                      /* 0 on out of memory */
+void hpt_destroy_user(uint64_t pml4);
+int hpt_map(uint64_t pml4, uint64_t va, uint64_t pa, unsigned rights);  /* 4 KiB; 0 or -1 */
+void hpt_unmap(uint64_t pml4, uint64_t va);
+bool hpt_translate(uint64_t pml4, uint64_t va, uint64_t *pa, unsigned *rights);
 void *mmio_map(uint64_t pa, uint64_t size);
-void pt_activate(uint64_t pml4);
+void hpt_activate(uint64_t pml4);
