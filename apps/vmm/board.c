@@ -3,6 +3,7 @@
  * local APIC lets ExtINT through (virtual wire, as there is no I/O APIC);
  * each local APIC's own timer and IPIs. */
 #include "board.h"
+#include "platform.h"
 
 struct board board;
 

@@ -2,6 +2,7 @@
  * ECs, the vCPUs and their SCs; and the round trip of one exit. */
 #include <stdlib.h>
 #include <string.h>
+#include "timer.h"
 #include "vmm.h"
 
 struct vmm vmm;
@@ -23,7 +24,7 @@ _Noreturn void vmm_exit(uint64_t pid);
 static uint64_t next_sel = SEL_FIRST;
 
 /* n fresh selectors, aligned to n (a power of two) */
-static uint64_t sel_alloc(uint64_t n)
+uint64_t vmm_sel_alloc(uint64_t n)
 {
     next_sel = (next_sel + n - 1) & ~(n - 1);
     uint64_t s = next_sel;
@@ -55,7 +56,7 @@ static bool make_handler(struct vcpu *v)
     memset(stack, 0, HANDLER_STACK);
     v->reply_sp = ((uintptr_t)stack + HANDLER_STACK) & ~(uintptr_t)15;
     v->utcb = (struct nova_utcb *)(uintptr_t)(HANDLER_UTCBS + 4096u * v->index);
-    v->sel_handler = sel_alloc(1);
+    v->sel_handler = vmm_sel_alloc(1);
     return nova_create_ec(v->sel_handler, NOVA_COMPONENT_SEL_PD, v->host_cpu, (uintptr_t)v->utcb, v->reply_sp, 0, 0) ==
            NOVA_SUCCESS;
 }
@@ -78,7 +79,7 @@ bool vmm_create_vm(unsigned host_cpu[], unsigned vcpus, unsigned priority)
         return false;
     vmm.vcpus = vcpus;
     unsigned order = order_of(256u * vcpus);
-    vmm.sel_evt = sel_alloc(1ull << order);
+    vmm.sel_evt = vmm_sel_alloc(1ull << order);
     for (unsigned i = 0; i < vcpus; i++) {
         struct vcpu *v = &vmm.vcpu[i];
         v->index = i;
@@ -87,14 +88,14 @@ bool vmm_create_vm(unsigned host_cpu[], unsigned vcpus, unsigned priority)
             return false;
     }
     /* the portal block becomes the VM PD's selectors 0.. (create_pd moves it there) */
-    vmm.sel_pd = sel_alloc(1);
+    vmm.sel_pd = vmm_sel_alloc(1);
     if (nova_create_pd(vmm.sel_pd, NOVA_COMPONENT_SEL_PD,
                        nova_crd_obj(vmm.sel_evt, order, NOVA_PERM_PT_CT | NOVA_PERM_PT_CALL)) != NOVA_SUCCESS)
         return false;
     for (unsigned i = 0; i < vcpus; i++) {
         struct vcpu *v = &vmm.vcpu[i];
-        v->sel_ec = sel_alloc(1);
-        v->sel_sc = sel_alloc(1);
+        v->sel_ec = vmm_sel_alloc(1);
+        v->sel_sc = vmm_sel_alloc(1);
         if (nova_create_ec(v->sel_ec, vmm.sel_pd, v->host_cpu, 0, 0, 256u * i, 0) != NOVA_SUCCESS ||
             nova_create_sc(v->sel_sc, NOVA_COMPONENT_SEL_PD, v->sel_ec, nova_qpd(VCPU_QUANTUM_US, priority)) !=
                 NOVA_SUCCESS)
@@ -112,7 +113,7 @@ _Noreturn void vmm_exit_wait(void)
 /* A vCPU the VMM stops never gets a reply: its handler waits here. */
 static _Noreturn void stop_forever(void)
 {
-    uint64_t sm = sel_alloc(1);
+    uint64_t sm = vmm_sel_alloc(1);
     if (nova_create_sm(sm, NOVA_COMPONENT_SEL_PD, 0) == NOVA_SUCCESS)
         for (;;)
             nova_sm_ctrl(sm, NOVA_FLAG_SM_CTRL_DN);
@@ -133,6 +134,10 @@ static void write_reply(struct vcpu *v, const struct exit *e)
 _Noreturn void vmm_exit(uint64_t pid)
 {
     unsigned index = (unsigned)(pid >> 8);
+    if (index == TIMER_INDEX) {
+        vmm_timer_startup(vmm.vcpu[0].utcb);   /* the main EC serves it */
+        nova_reply(vmm.vcpu[0].reply_sp);
+    }
     if (index >= vmm.vcpus)
         stop_forever();
     struct vcpu *v = &vmm.vcpu[index];

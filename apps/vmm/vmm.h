@@ -51,6 +51,7 @@ struct vmm {
 extern struct vmm vmm;
 
 /* vcpu.c: build the VM and start it */
+uint64_t vmm_sel_alloc(uint64_t n);   /* n fresh selectors, aligned to n */
 bool vmm_create_vm(unsigned host_cpu[], unsigned vcpus, unsigned priority);
 _Noreturn void vmm_exit_wait(void);   /* the main EC waits for vCPU 0's exits */
 /* exits.c: handle one exit of vCPU v; false: stop the vCPU (no reply) */
