@@ -30,6 +30,12 @@ void board_init(unsigned vcpus, uint32_t tsc_khz)
     cmos_init(&board.cmos, 2026, 1, 1, 0, 0, 0);
     for (unsigned i = 0; i < vcpus; i++)
         lapic_init(&board.lapic[i], i, vcpus, tsc_khz, tsc_khz, ipi, 0);
+    /* As firmware leaves it (virtual wire): the PICs reach the boot CPU
+     * through LINT0, NMIs through LINT1. Linux keeps LINT0 so when it finds
+     * it unmasked and there is no I/O APIC. */
+    lapic_msr_write(&board.lapic[0], 0x80f, 0x1ff, 0);   /* software enabled, spurious vector 0xff */
+    lapic_msr_write(&board.lapic[0], 0x835, 0x700, 0);
+    lapic_msr_write(&board.lapic[0], 0x836, 0x400, 0);
 }
 
 static bool dispatch_read(uint16_t port, unsigned size, uint32_t *val)
@@ -77,3 +83,4 @@ void board_ack(unsigned v, int vector)
 }
 
 uint64_t board_next_event(unsigned v) { return lapic_next_event(&board.lapic[v]); }
+
