@@ -1,29 +1,55 @@
 /*
- * vmm: placeholder until the VMM lands. It prints what the root server
- * granted for its VM (nova/vm_desc.h) and exits.
+ * vmm: a virtual machine monitor as an ordinary component. It holds what
+ * the root server granted for its VM (nova/vm_desc.h: guest memory, the
+ * kernel and initrd, the console), loads the guest per the Linux boot
+ * protocol, builds a PD with one vCPU per configured CPU and handles their
+ * exits (docs/vmm.md).
  */
 #include <stdio.h>
 #include <nova/component.h>
 #include <nova/vm_desc.h>
+#include "board.h"
+#include "boot.h"
+#include "timer.h"
+#include "vmm.h"
+
+#define VCPU_PRIORITY 1   /* below every service the guest's I/O depends on */
+
+void vmm_intercepts_init(void);
+
+static bool check(const struct nova_vm_desc *d)
+{
+    if (!d) {
+        printf("vmm: no VM description at %#lx: the component needs a [component.vm] in system.toml\n",
+               (unsigned long)NOVA_VM_DESC_ADDR);
+        return false;
+    }
+    if (d->vcpus < 1 || d->vcpus > VMM_MAX_VCPUS) {
+        printf("vmm: %u vCPUs: this VMM runs 1 to %u\n", d->vcpus, VMM_MAX_VCPUS);
+        return false;
+    }
+    return true;
+}
 
 int main(void)
 {
     const struct nova_vm_desc *d = nova_vm_desc();
-    if (!d) {
-        printf("vmm: no VM description at %#lx\n", (unsigned long)NOVA_VM_DESC_ADDR);
+    if (!check(d))
+        return 1;
+    vmm.mem = (struct guest_mem){ (uint8_t *)(uintptr_t)d->mem_va, d->mem_size };
+    vmm.mem_va = d->mem_va;
+    vmm.vcpus = d->vcpus;
+    vmm.tsc_khz = (uint32_t)nova_component.tsc_khz;
+    if (!vmm_load_guest(d))
+        return 1;
+    board_init(d->vcpus, vmm.tsc_khz);
+    vmm_intercepts_init();
+    unsigned cpus[VMM_MAX_VCPUS];
+    for (unsigned i = 0; i < d->vcpus; i++)
+        cpus[i] = d->cpu[i];
+    if (!vmm_create_vm(cpus, d->vcpus, VCPU_PRIORITY) || !vmm_timer_start(cpus[0], VCPU_PRIORITY)) {
+        printf("vmm: cannot create the VM (PD, vCPUs, portals or the timer EC): out of kernel memory?\n");
         return 1;
     }
-    const volatile uint8_t *mem = (const volatile uint8_t *)(uintptr_t)d->mem_va;
-    const uint8_t *kernel = (const uint8_t *)(uintptr_t)d->kernel_va;
-    printf("vmm: guest memory %lu MiB at %#lx (host-physical %#lx), first and last byte %u %u\n",
-           (unsigned long)(d->mem_size >> 20), (unsigned long)d->mem_va, (unsigned long)d->mem_phys, mem[0],
-           mem[d->mem_size - 1]);
-    printf("vmm: %u vCPUs on CPUs", d->vcpus);
-    for (unsigned k = 0; k < d->vcpus; k++)
-        printf(" %u", d->cpu[k]);
-    printf("\nvmm: kernel %lu bytes at %#lx (starts %02x %02x), initrd %lu bytes at %#lx, console selector %#lx\n",
-           (unsigned long)d->kernel_size, (unsigned long)d->kernel_va, kernel[0], kernel[1],
-           (unsigned long)d->initrd_size, (unsigned long)d->initrd_va, (unsigned long)d->console_sel);
-    printf("vmm: cmdline \"%s\"\n", d->cmdline);
-    return 0;
+    vmm_exit_wait();
 }
