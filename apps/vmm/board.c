@@ -28,6 +28,7 @@ void board_init(unsigned vcpus, uint32_t tsc_khz)
     uart_init(&board.com1, 0x3f8, console_sink, 0);
     pic_init(&board.pic);
     cmos_init(&board.cmos, 2026, 1, 1, 0, 0, 0);
+    pm_init(&board.pm, tsc_khz);
     for (unsigned i = 0; i < vcpus; i++)
         lapic_init(&board.lapic[i], i, vcpus, tsc_khz, tsc_khz, ipi, 0);
     /* As firmware leaves it (virtual wire): the PICs reach the boot CPU
@@ -38,27 +39,29 @@ void board_init(unsigned vcpus, uint32_t tsc_khz)
     lapic_msr_write(&board.lapic[0], 0x836, 0x400, 0);
 }
 
-static bool dispatch_read(uint16_t port, unsigned size, uint32_t *val)
+static bool dispatch_read(uint16_t port, unsigned size, uint64_t now, uint32_t *val)
 {
     return uart_pio_read(&board.com1, port, size, val) || pic_pio_read(&board.pic, port, size, val) ||
-           cmos_pio_read(&board.cmos, port, size, val) || vmm_pm_read(port, size, val);
+           cmos_pio_read(&board.cmos, port, size, val) || pm_pio_read(&board.pm, port, size, now, val);
 }
 
 static bool dispatch_write(uint16_t port, unsigned size, uint32_t val)
 {
     return uart_pio_write(&board.com1, port, size, val) || pic_pio_write(&board.pic, port, size, val) ||
-           cmos_pio_write(&board.cmos, port, size, val) || vmm_pm_write(port, size, val);
+           cmos_pio_write(&board.cmos, port, size, val) || pm_pio_write(&board.pm, port, size, val);
 }
 
 void board_pio(uint16_t port, unsigned size, bool in, uint32_t *val)
 {
-    bool known = in ? dispatch_read(port, size, val) : dispatch_write(port, size, *val);
+    bool known = in ? dispatch_read(port, size, vmm_now(), val) : dispatch_write(port, size, *val);
     if (!known) {
         board.unknown_ports++;
         if (in)
             *val = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;   /* an empty bus */
     }
     board_update_irqs();
+    if (!in)
+        vmm_pm_event(pm_take_event(&board.pm));
 }
 
 void board_update_irqs(void) { pic_set_irq(&board.pic, 4, uart_irq(&board.com1)); }

@@ -7,6 +7,7 @@
 #include "model/cmos.h"
 #include "model/lapic.h"
 #include "model/pic8259.h"
+#include "model/pm.h"
 #include "model/uart16550.h"
 #include "vmm.h"
 
@@ -14,6 +15,7 @@ struct board {
     struct uart com1;
     struct pic pic;
     struct cmos cmos;
+    struct pm pm;
     struct lapic lapic[VMM_MAX_VCPUS];
     uint64_t unknown_ports;          /* accesses to ports no device owns */
 };

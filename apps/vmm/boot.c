@@ -44,20 +44,13 @@ static const char *exit_name(unsigned n)
     }
 }
 
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
-
 void vmm_print_figures(void)
 {
     uint64_t total = 0;
     for (unsigned i = 0; i < vmm.vcpus; i++)
         for (unsigned n = 0; n < 256; n++)
             total += vmm.vcpu[i].exits[n];
-    uint64_t ms = vmm.tsc_khz ? (rdtsc() - vmm.started_tsc) / vmm.tsc_khz : 0;
+    uint64_t ms = vmm.tsc_khz ? (vmm_now() - vmm.started_tsc) / vmm.tsc_khz : 0;
     printf("vmm: %lu VM exits in %lu ms\n", (unsigned long)total, (unsigned long)ms);
     for (unsigned n = 0; n < 256; n++) {
         uint64_t c = 0;

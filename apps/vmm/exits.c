@@ -8,13 +8,6 @@
 
 #define RFLAGS_IF (1u << 9)
 
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
-
 /* Go on after the intercepted instruction. */
 static void skip(struct exit *e)
 {
@@ -66,7 +59,7 @@ static void on_hlt(struct vcpu *v, struct exit *e)
         vmm_stop(v);
         return;
     }
-    if (board_pending_vector(v->index, rdtsc()) >= 0)
+    if (board_pending_vector(v->index, vmm_now()) >= 0)
         return;   /* deliver_interrupts injects it: no need to halt */
     e->out.actv_state = NOVA_ACTV_STATE_HLT;   /* until the timer EC recalls it */
     e->out.mtd |= NOVA_MTD_STA;
@@ -94,7 +87,7 @@ static void deliver_interrupts(struct vcpu *v, struct exit *e)
                     (e->in.inj_info & NOVA_INJ_INFO_E) != 0, e->in.inj_error);
         return;
     }
-    int vector = board_pending_vector(v->index, rdtsc());
+    int vector = board_pending_vector(v->index, vmm_now());
     if (vector < 0)
         return;
     bool shadow = e->in.intr_state & 3;

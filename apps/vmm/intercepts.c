@@ -23,13 +23,6 @@ static struct kvmclock clock;
 static struct kvmclock_vcpu clock_vcpu[VMM_MAX_VCPUS];
 static struct msr_vcpu msrs[VMM_MAX_VCPUS];
 
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
-
 static void host_cpuid(void *ctx, uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
     (void)ctx;
@@ -38,7 +31,7 @@ static void host_cpuid(void *ctx, uint32_t leaf, uint32_t sub, uint32_t out[4])
 
 void vmm_intercepts_init(void)
 {
-    kvmclock_init(&clock, &vmm.mem, vmm.tsc_khz, rdtsc(), 0);
+    kvmclock_init(&clock, &vmm.mem, vmm.tsc_khz, vmm_now(), 0);
     for (unsigned i = 0; i < vmm.vcpus; i++)
         msr_init(&msrs[i], i);
 }
@@ -54,7 +47,7 @@ void vmm_cpuid(struct vcpu *v, struct exit *e)
 
 static bool msr_read_any(struct vcpu *v, struct exit *e, uint32_t msr, uint64_t *val)
 {
-    uint64_t now = rdtsc();
+    uint64_t now = vmm_now();
     if (msr == MSR_EFER) {
         *val = e->in.efer & ~(uint64_t)EFER_SVME;   /* the kernel's bit, not the guest's */
         return true;
@@ -74,7 +67,7 @@ static bool msr_write_any(struct vcpu *v, struct exit *e, uint32_t msr, uint64_t
         return true;
     }
     if (lapic_owns_msr(msr))
-        return lapic_msr_write(&board.lapic[v->index], msr, val, rdtsc());
+        return lapic_msr_write(&board.lapic[v->index], msr, val, vmm_now());
     if (kvmclock_owns_msr(msr))
         return kvmclock_msr_write(&clock, &clock_vcpu[v->index], msr, val);
     return msr_write(&msrs[v->index], msr, val);
@@ -107,7 +100,7 @@ static int64_t clock_pairing(uint64_t gpa, uint64_t type)
     struct clock_pairing *p = gm_ptr(&vmm.mem, gpa, sizeof *p);
     if (!p)
         return -KVM_EOPNOTSUPP;
-    uint64_t tsc = rdtsc(), ns = kvmclock_ns(&clock, tsc);
+    uint64_t tsc = vmm_now(), ns = kvmclock_ns(&clock, tsc);
     *p = (struct clock_pairing){ .sec = (int64_t)(ns / 1000000000u), .nsec = (int64_t)(ns % 1000000000u), .tsc = tsc };
     return 0;
 }

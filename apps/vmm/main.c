@@ -47,8 +47,13 @@ int main(void)
     unsigned cpus[VMM_MAX_VCPUS];
     for (unsigned i = 0; i < d->vcpus; i++)
         cpus[i] = d->cpu[i];
-    if (!vmm_create_vm(cpus, d->vcpus, VCPU_PRIORITY) || !vmm_timer_start(cpus[0], VCPU_PRIORITY)) {
-        printf("vmm: cannot create the VM (PD, vCPUs, portals or the timer EC): out of kernel memory?\n");
+    enum nova_status st = vmm_create_vm(cpus, d->vcpus, VCPU_PRIORITY);
+    if (st == NOVA_BAD_FTR) {
+        printf("vmm: this machine cannot run the VM: its CPUs have no SVM with nested paging (create_ec: BAD_FTR)\n");
+        return 1;
+    }
+    if (st != NOVA_SUCCESS || !vmm_timer_start(cpus[0], VCPU_PRIORITY)) {
+        printf("vmm: cannot create the VM's PD, vCPUs, portals or timer (status %d): out of kernel memory?\n", st);
         return 1;
     }
     vmm_exit_wait();

@@ -6,18 +6,6 @@
 #include "exits.h"
 #include "platform.h"
 
-#define PM1A_EVT 0x600u
-#define PM1A_CNT 0x604u
-#define PM1_SLP_EN (1u << 13)
-#define PM1_SLP_TYP(v) (((v) >> 10) & 7u)
-#define SLP_TYP_S5 5u
-
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
 
 static struct nova_utcb_seg seg(const struct boot_segment *s)
 {
@@ -72,7 +60,7 @@ bool vmm_startup(struct vcpu *v, struct exit *e)
         give_memory(e);
         set_entry_state(e, &vmm_boot_entry);
         v->started = true;
-        vmm.started_tsc = rdtsc();
+        vmm.started_tsc = vmm_now();
         return true;
     }
     v->wait_sipi = true;   /* an AP sleeps until its start-up IPI */
@@ -104,45 +92,17 @@ void vmm_kick(struct vcpu *v)
     nova_ec_ctrl(v->sel_ec);
 }
 
-bool vmm_pm_read(uint16_t port, unsigned size, uint32_t *val)
+/* After an OUT: the guest asked to power off or to reset (no reset is
+ * modelled: the VM ends either way, and says so). */
+void vmm_pm_event(enum pm_event ev)
 {
-    (void)size;
-    if (port >= PM1A_EVT && port < PM1A_EVT + 8) {
-        *val = 0;
-        return true;
-    }
-    if (port == 0x61) {   /* NMI status and control: the refresh bit toggles */
-        static uint32_t refresh;
-        refresh ^= 0x10;
-        *val = refresh;
-        return true;
-    }
-    return port == 0x80;
-}
-
-static void power_off(void)
-{
+    if (ev == PM_EVENT_NONE || vmm.powered_off)
+        return;
     vmm.powered_off = true;
     uart_flush(&board.com1);
-    printf("vmm: the guest powered off\n");
+    printf(ev == PM_EVENT_POWER_OFF ? "vmm: the guest powered off\n"
+                                    : "vmm: the guest asked for a reset; the VM stops (no reset is modelled)\n");
     vmm_print_figures();
-}
-
-bool vmm_pm_write(uint16_t port, unsigned size, uint32_t val)
-{
-    (void)size;
-    if (port == PM1A_CNT && (val & PM1_SLP_EN) && PM1_SLP_TYP(val) == SLP_TYP_S5) {
-        power_off();
-        return true;
-    }
-    if ((port == 0xcf9 && (val & 0x04)) || (port == 0x64 && val == 0xfe)) {
-        uart_flush(&board.com1);
-        printf("vmm: the guest asked for a reset; the VM stops (no reset is modelled)\n");
-        vmm.powered_off = true;
-        vmm_print_figures();
-        return true;
-    }
-    return (port >= PM1A_EVT && port < PM1A_EVT + 8) || port == 0x80 || port == 0x61 || port == 0xcf9;
 }
 
 void vmm_report(const struct vcpu *v, const char *fmt, ...)

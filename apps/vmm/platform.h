@@ -4,6 +4,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include "model/pm.h"
 #include "vmm.h"
 
 /* STARTUP: vCPU 0 starts the loaded kernel with guest memory; the others
@@ -13,10 +14,8 @@ void vmm_cpuid(struct vcpu *v, struct exit *e);
 /* RDMSR/WRMSR (QUAL[0]: 0 read, 1 write; MSR number in RCX). False: #GP. */
 bool vmm_msr(struct vcpu *v, struct exit *e);
 void vmm_hypercall(struct vcpu *v, struct exit *e);
-/* Ports of power management, reset and the rest of the chipset. False:
- * not one of them. */
-bool vmm_pm_read(uint16_t port, unsigned size, uint32_t *val);
-bool vmm_pm_write(uint16_t port, unsigned size, uint32_t val);
+/* Power-off or reset asked for through the PM or reset ports: the VM ends. */
+void vmm_pm_event(enum pm_event ev);
 /* An IPI from a local APIC to vCPU `dest` (fixed ones are in its APIC already). */
 void vmm_ipi(unsigned dest, unsigned mode, unsigned vector);
 /* A report on the console, naming the vCPU. */

@@ -13,17 +13,10 @@
 
 static uint8_t stack[TIMER_STACK] __attribute__((aligned(16)));
 
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
-
 static _Noreturn void timer_loop(void)
 {
     for (;;) {
-        uint64_t now = rdtsc();
+        uint64_t now = vmm_now();
         for (unsigned i = 0; i < vmm.vcpus; i++) {
             struct vcpu *v = &vmm.vcpu[i];
             if (v->started && !v->stopped && board_next_event(i) <= now)

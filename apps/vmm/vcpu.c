@@ -73,10 +73,10 @@ static bool make_portals(struct vcpu *v)
     return true;
 }
 
-bool vmm_create_vm(unsigned host_cpu[], unsigned vcpus, unsigned priority)
+enum nova_status vmm_create_vm(unsigned host_cpu[], unsigned vcpus, unsigned priority)
 {
     if (!vcpus || vcpus > VMM_MAX_VCPUS)
-        return false;
+        return NOVA_BAD_PAR;
     vmm.vcpus = vcpus;
     unsigned order = order_of(256u * vcpus);
     vmm.sel_evt = vmm_sel_alloc(1ull << order);
@@ -85,23 +85,23 @@ bool vmm_create_vm(unsigned host_cpu[], unsigned vcpus, unsigned priority)
         v->index = i;
         v->host_cpu = host_cpu[i];
         if (!make_handler(v) || !make_portals(v))
-            return false;
+            return NOVA_BAD_CAP;
     }
     /* the portal block becomes the VM PD's selectors 0.. (create_pd moves it there) */
     vmm.sel_pd = vmm_sel_alloc(1);
-    if (nova_create_pd(vmm.sel_pd, NOVA_COMPONENT_SEL_PD,
-                       nova_crd_obj(vmm.sel_evt, order, NOVA_PERM_PT_CT | NOVA_PERM_PT_CALL)) != NOVA_SUCCESS)
-        return false;
-    for (unsigned i = 0; i < vcpus; i++) {
+    enum nova_status st = nova_create_pd(vmm.sel_pd, NOVA_COMPONENT_SEL_PD,
+                                         nova_crd_obj(vmm.sel_evt, order, NOVA_PERM_PT_CT | NOVA_PERM_PT_CALL));
+    for (unsigned i = 0; i < vcpus && st == NOVA_SUCCESS; i++) {
         struct vcpu *v = &vmm.vcpu[i];
         v->sel_ec = vmm_sel_alloc(1);
         v->sel_sc = vmm_sel_alloc(1);
-        if (nova_create_ec(v->sel_ec, vmm.sel_pd, v->host_cpu, 0, 0, 256u * i, 0) != NOVA_SUCCESS ||
-            nova_create_sc(v->sel_sc, NOVA_COMPONENT_SEL_PD, v->sel_ec, nova_qpd(VCPU_QUANTUM_US, priority)) !=
-                NOVA_SUCCESS)
-            return false;
+        st = nova_create_ec(v->sel_ec, vmm.sel_pd, v->host_cpu, 0, 0, 256u * i, 0);
     }
-    return true;
+    /* SCs last: no vCPU runs before all exist (an AP's SIPI finds its vCPU) */
+    for (unsigned i = 0; i < vcpus && st == NOVA_SUCCESS; i++)
+        st = nova_create_sc(vmm.vcpu[i].sel_sc, NOVA_COMPONENT_SEL_PD, vmm.vcpu[i].sel_ec,
+                            nova_qpd(VCPU_QUANTUM_US, priority));
+    return st;
 }
 
 _Noreturn void vmm_exit_wait(void)

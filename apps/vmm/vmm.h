@@ -50,9 +50,18 @@ struct vmm {
 
 extern struct vmm vmm;
 
+/* The TSC: the guest's TSC as well (the VMM never sets an offset). */
+static inline uint64_t vmm_now(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
 /* vcpu.c: build the VM and start it */
 uint64_t vmm_sel_alloc(uint64_t n);   /* n fresh selectors, aligned to n */
-bool vmm_create_vm(unsigned host_cpu[], unsigned vcpus, unsigned priority);
+/* The VM's PD, portals, handlers and vCPUs; the first failing call's status. */
+enum nova_status vmm_create_vm(unsigned host_cpu[], unsigned vcpus, unsigned priority);
 _Noreturn void vmm_exit_wait(void);   /* the main EC waits for vCPU 0's exits */
 /* exits.c: handle one exit of vCPU v; false: stop the vCPU (no reply) */
 bool vmm_handle_exit(struct vcpu *v, struct exit *e);

@@ -5,4 +5,11 @@
 set(NOVUM_ROOT_TASK rootserver)
 set(NOVUM_SYSTEM ${CMAKE_CURRENT_LIST_DIR}/system.toml)
 set(NOVUM_PROJECT_MEMORY 1G)
-# No NOVUM_BOOT_EXPECT yet: the boot test comes with the VMM.
+# The guest boots to its shell; a CPU without SVM and nested paging
+# (qemu64) gets the VMM's report instead, and the console runs on.
+set(NOVUM_BOOT_EXPECT
+    "vmm: kernel .* KiB at 0x1000000, initrd .* 256 MiB RAM, 1 vCPU"
+    "novum-guest: init running, Linux 6.1.*, 1 CPUs")
+set(NOVUM_BOOT_EXPECT_qemu64
+    "vmm: this machine cannot run the VM: its CPUs have no SVM with nested paging"
+    "rootserver: 2 of 2 components started")
