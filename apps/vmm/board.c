@@ -3,6 +3,7 @@
  * local APIC lets ExtINT through (virtual wire, as there is no I/O APIC);
  * each local APIC's own timer and IPIs. */
 #include "board.h"
+#include "console.h"
 #include "platform.h"
 
 struct board board;
@@ -10,7 +11,7 @@ struct board board;
 static void console_sink(void *ctx, const uint8_t *bytes, size_t n)
 {
     (void)ctx;
-    console_write((const char *)bytes, n);
+    vmm_console((const char *)bytes, n);
 }
 
 static void ipi(void *ctx, unsigned dest, unsigned mode, unsigned vector)

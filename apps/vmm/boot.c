@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include "boot.h"
 #include "model/acpi_tables.h"
+#include "console.h"
 #include "vmm.h"
 
 #define ACPI_TABLES_GPA 0xe0000u
@@ -51,12 +52,12 @@ void vmm_print_figures(void)
         for (unsigned n = 0; n < 256; n++)
             total += vmm.vcpu[i].exits[n];
     uint64_t ms = vmm.tsc_khz ? (vmm_now() - vmm.started_tsc) / vmm.tsc_khz : 0;
-    printf("vmm: %lu VM exits in %lu ms\n", (unsigned long)total, (unsigned long)ms);
+    vmm_printf("vmm: %lu VM exits in %lu ms\n", (unsigned long)total, (unsigned long)ms);
     for (unsigned n = 0; n < 256; n++) {
         uint64_t c = 0;
         for (unsigned i = 0; i < vmm.vcpus; i++)
             c += vmm.vcpu[i].exits[n];
         if (c)
-            printf("vmm:   exit 0x%02x %-16s %lu\n", n, exit_name(n), (unsigned long)c);
+            vmm_printf("vmm:   exit 0x%02x %-16s %lu\n", n, exit_name(n), (unsigned long)c);
     }
 }

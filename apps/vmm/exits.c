@@ -69,6 +69,16 @@ static void on_hlt(struct vcpu *v, struct exit *e)
 static void on_recall(struct vcpu *v, struct exit *e)
 {
     v->recall_pending = false;
+    if (v->wait_sipi) {
+        if (v->sipi_vector >= 0) {
+            vmm_start_ap(v, e);
+        } else {   /* INIT, no start-up IPI yet: it waits halted */
+            v->halted = true;
+            e->out.actv_state = NOVA_ACTV_STATE_HLT;
+            e->out.mtd |= NOVA_MTD_STA;
+        }
+        return;
+    }
     if (v->halted) {
         v->halted = false;
         e->out.actv_state = NOVA_ACTV_STATE_ACTIVE;

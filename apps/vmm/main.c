@@ -5,6 +5,7 @@
  * protocol, builds a PD with one vCPU per configured CPU and handles their
  * exits (docs/vmm.md).
  */
+#include <elf.h>
 #include <stdio.h>
 #include <nova/component.h>
 #include <nova/vm_desc.h>
@@ -31,6 +32,27 @@ static bool check(const struct nova_vm_desc *d)
     return true;
 }
 
+/* Handlers of other vCPUs run on other CPUs, where no page fault may
+ * happen (the pager serves the main EC's CPU): map the whole program now. */
+static void touch_program(void)
+{
+    extern const Elf64_Ehdr __ehdr_start;
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)&__ehdr_start + __ehdr_start.e_phoff);
+    for (unsigned i = 0; i < __ehdr_start.e_phnum; i++) {
+        if (ph[i].p_type != PT_LOAD)
+            continue;
+        for (uint64_t a = ph[i].p_vaddr & ~4095ull; a < ph[i].p_vaddr + ph[i].p_memsz; a += 4096)
+            (void)*(volatile const char *)(uintptr_t)a;
+    }
+}
+
+static uint64_t thread_pointer(void)
+{
+    uint64_t tp;
+    __asm__("mov %%fs:0, %0" : "=r"(tp));
+    return tp;
+}
+
 int main(void)
 {
     const struct nova_vm_desc *d = nova_vm_desc();
@@ -40,6 +62,8 @@ int main(void)
     vmm.mem_va = d->mem_va;
     vmm.vcpus = d->vcpus;
     vmm.tsc_khz = (uint32_t)nova_component.tsc_khz;
+    vmm.main_tls = thread_pointer();
+    touch_program();
     if (!vmm_load_guest(d))
         return 1;
     board_init(d->vcpus, vmm.tsc_khz);

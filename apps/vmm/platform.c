@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "board.h"
+#include "console.h"
 #include "boot.h"
 #include "exits.h"
 #include "platform.h"
@@ -55,7 +56,6 @@ static void give_memory(struct exit *e)
 bool vmm_startup(struct vcpu *v, struct exit *e)
 {
     want_intercepts(e);
-    v->sipi_vector = -1;
     if (v->index == 0) {
         give_memory(e);
         set_entry_state(e, &vmm_boot_entry);
@@ -70,13 +70,38 @@ bool vmm_startup(struct vcpu *v, struct exit *e)
     return true;
 }
 
+void vmm_start_ap(struct vcpu *v, struct exit *e)
+{
+    struct nova_utcb_arch *o = &e->out;
+    uint16_t sel = (uint16_t)(v->sipi_vector << 8);
+    struct nova_utcb_seg data = { .sel = 0, .ar = 0x93, .limit = 0xffff, .base = 0 };
+    o->cs = (struct nova_utcb_seg){ .sel = sel, .ar = 0x9b, .limit = 0xffff, .base = (uint64_t)sel << 4 };
+    o->ss = o->ds = o->es = o->fs = o->gs = data;
+    o->tr = (struct nova_utcb_seg){ .ar = 0x8b, .limit = 0xffff };
+    o->ldtr = (struct nova_utcb_seg){ .ar = 0x82, .limit = 0xffff };
+    o->gdtr = o->idtr = (struct nova_utcb_desc){ .limit = 0xffff };
+    o->rip = 0, o->rsp = 0, o->rflags = 2;
+    o->rax = o->rbx = o->rcx = o->rdx = o->rsi = o->rdi = o->rbp = 0;
+    o->r8 = o->r9 = o->r10 = o->r11 = o->r12 = o->r13 = o->r14 = o->r15 = 0;
+    o->cr0 = 0x10, o->cr2 = o->cr3 = o->cr4 = o->cr8 = 0, o->efer = 0, o->dr7 = 0x400;
+    o->actv_state = NOVA_ACTV_STATE_ACTIVE;
+    o->mtd |= NOVA_MTD_ACDB | NOVA_MTD_BSD | NOVA_MTD_R8_R15 | NOVA_MTD_ESP | NOVA_MTD_EIP | NOVA_MTD_EFL |
+              NOVA_MTD_DS_ES | NOVA_MTD_FS_GS | NOVA_MTD_CS_SS | NOVA_MTD_TR | NOVA_MTD_LDTR | NOVA_MTD_GDTR |
+              NOVA_MTD_IDTR | NOVA_MTD_CR | NOVA_MTD_DR | NOVA_MTD_EFER | NOVA_MTD_STA;
+    v->wait_sipi = false;
+    v->halted = false;
+    v->started = true;
+}
+
 /* INIT-SIPI: an AP starts in real mode at vector << 12 (the RECALL that
  * vmm_kick causes finds sipi_vector set, see vmm_start_ap). */
 void vmm_ipi(unsigned dest, unsigned mode, unsigned vector)
 {
     struct vcpu *t = &vmm.vcpu[dest];
     if (mode == LAPIC_DM_INIT) {
-        t->wait_sipi = true;
+        t->wait_sipi = true;   /* its next RECALL leaves it halted until the SIPI */
+        t->sipi_vector = -1;
+        lapic_reset(&board.lapic[dest]);
         return;
     }
     if (mode == LAPIC_DM_SIPI && t->wait_sipi && t->sipi_vector < 0)
@@ -100,7 +125,7 @@ void vmm_pm_event(enum pm_event ev)
         return;
     vmm.powered_off = true;
     uart_flush(&board.com1);
-    printf(ev == PM_EVENT_POWER_OFF ? "vmm: the guest powered off\n"
+    vmm_printf(ev == PM_EVENT_POWER_OFF ? "vmm: the guest powered off\n"
                                     : "vmm: the guest asked for a reset; the VM stops (no reset is modelled)\n");
     vmm_print_figures();
 }
@@ -113,7 +138,7 @@ void vmm_report(const struct vcpu *v, const char *fmt, ...)
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     uart_flush(&board.com1);
-    printf("vmm: vCPU %u: %s\n", v->index, line);
+    vmm_printf("vmm: vCPU %u: %s\n", v->index, line);
 }
 
 void vmm_stop(struct vcpu *v)

@@ -10,6 +10,8 @@
 /* STARTUP: vCPU 0 starts the loaded kernel with guest memory; the others
  * wait (halted) for an INIT-SIPI. False: stop. */
 bool vmm_startup(struct vcpu *v, struct exit *e);
+/* RECALL of an AP whose start-up IPI came: real mode at vector << 12. */
+void vmm_start_ap(struct vcpu *v, struct exit *e);
 void vmm_cpuid(struct vcpu *v, struct exit *e);
 /* RDMSR/WRMSR (QUAL[0]: 0 read, 1 write; MSR number in RCX). False: #GP. */
 bool vmm_msr(struct vcpu *v, struct exit *e);

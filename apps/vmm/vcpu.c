@@ -2,6 +2,7 @@
  * ECs, the vCPUs and their SCs; and the round trip of one exit. */
 #include <stdlib.h>
 #include <string.h>
+#include "console.h"
 #include "timer.h"
 #include "vmm.h"
 
@@ -84,6 +85,7 @@ enum nova_status vmm_create_vm(unsigned host_cpu[], unsigned vcpus, unsigned pri
         struct vcpu *v = &vmm.vcpu[i];
         v->index = i;
         v->host_cpu = host_cpu[i];
+        v->sipi_vector = -1;
         if (!make_handler(v) || !make_portals(v))
             return NOVA_BAD_CAP;
     }
@@ -141,6 +143,10 @@ _Noreturn void vmm_exit(uint64_t pid)
     if (index >= vmm.vcpus)
         stop_forever();
     struct vcpu *v = &vmm.vcpu[index];
+    if (index && !v->tls_ready) {
+        nova_tls_set(vmm.main_tls);   /* musl's locale and errno: the main thread's */
+        v->tls_ready = true;
+    }
     static struct exit exits[VMM_MAX_VCPUS];   /* off the handler's small stack */
     struct exit *e = &exits[index];
     e->number = (unsigned)(pid & 0xff);
@@ -149,8 +155,27 @@ _Noreturn void vmm_exit(uint64_t pid)
     e->out.mtd = 0;
     e->typed = 0;
     v->exits[e->number]++;
-    if (!vmm_handle_exit(v, e))
+    vmm_lock(index);
+    if (index == 0)
+        vmm_console_flush();
+    bool go_on = vmm_handle_exit(v, e);
+    vmm_unlock();
+    if (!go_on)
         stop_forever();
     write_reply(v, e);
     nova_reply(v->reply_sp);
 }
+
+/* One handler at a time works on the board: vCPUs' handlers run on
+ * different CPUs. The holder's vCPU index tells where console output may
+ * go (only vCPU 0's handler is the main EC). */
+static volatile int vmm_lock_word;
+
+void vmm_lock(unsigned index)
+{
+    while (__atomic_exchange_n(&vmm_lock_word, 1, __ATOMIC_ACQUIRE))
+        __asm__ volatile("pause");
+    vmm.current = index;
+}
+
+void vmm_unlock(void) { __atomic_store_n(&vmm_lock_word, 0, __ATOMIC_RELEASE); }

@@ -34,6 +34,7 @@ struct vcpu {
     volatile bool stopped;
     bool wait_sipi;                 /* an AP before its start-up IPI */
     int sipi_vector;                /* -1: none yet */
+    bool tls_ready;                 /* an AP handler has the main thread's TLS */
 };
 
 struct vmm {
@@ -46,6 +47,8 @@ struct vmm {
     volatile bool powered_off;
     uint32_t tsc_khz;
     uint64_t started_tsc;           /* when vCPU 0 started, for the figures */
+    uint64_t main_tls;              /* the main EC's thread pointer */
+    unsigned current;               /* vCPU whose handler holds the lock */
 };
 
 extern struct vmm vmm;
@@ -62,6 +65,8 @@ static inline uint64_t vmm_now(void)
 uint64_t vmm_sel_alloc(uint64_t n);   /* n fresh selectors, aligned to n */
 /* The VM's PD, portals, handlers and vCPUs; the first failing call's status. */
 enum nova_status vmm_create_vm(unsigned host_cpu[], unsigned vcpus, unsigned priority);
-_Noreturn void vmm_exit_wait(void);   /* the main EC waits for vCPU 0's exits */
+_Noreturn void vmm_exit_wait(void);
+void vmm_lock(unsigned index);
+void vmm_unlock(void);   /* the main EC waits for vCPU 0's exits */
 /* exits.c: handle one exit of vCPU v; false: stop the vCPU (no reply) */
 bool vmm_handle_exit(struct vcpu *v, struct exit *e);
