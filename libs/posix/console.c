@@ -1,7 +1,9 @@
 /* File descriptors 0, 1 and 2: the console, reached through the "console"
  * portal (include/nova/component.h) or, in the console driver, its own
  * sink. They are open while the console is connected and until closed. The
- * console is a terminal (so stdout is line-buffered) without input. */
+ * console is a terminal (so stdout is line-buffered); reading it takes
+ * bytes from the "console_input" portal if the component uses one, like a
+ * terminal in raw mode: no echo, no line editing, "\r" for Enter. */
 #include <errno.h>
 #include <stdbool.h>
 #include <limits.h>
@@ -54,11 +56,31 @@ long sys_writev(long fd, long iov, long count)
     return total;
 }
 
+/* Between two polls of an empty console: short enough that typing feels
+ * immediate, long enough that the driver is not called without pause. */
+#define INPUT_POLL_NS 1000000u
+
+/* Blocks, by polling, until at least one byte is there, then returns what
+ * is there (up to len), as read() on a raw terminal does. */
 long sys_read(long fd, long buf, long len)
 {
-    (void)buf;
-    (void)len;
-    return console_fd(fd) ? -ENOSYS : -EBADF;   /* no console input service exists */
+    if (!console_fd(fd))
+        return -EBADF;
+    if (!nova_component.console_input_sel)
+        return -ENOSYS;   /* it does not use a console_input portal */
+    if (len < 0)
+        return -EINVAL;
+    if (len == 0)
+        return 0;
+    for (;;) {
+        enum nova_status st;
+        size_t n = console_read(nova_component.console_input_sel, (char *)buf, (size_t)len, &st);
+        if (st != NOVA_SUCCESS)
+            return -EIO;
+        if (n)
+            return (long)n;
+        posix_spin_ns(INPUT_POLL_NS);
+    }
 }
 
 long sys_ioctl(long fd, long request, long arg)
