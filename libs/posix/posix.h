@@ -10,6 +10,7 @@
 long sys_write(long fd, long buf, long len);
 long sys_writev(long fd, long iov, long count);
 long sys_read(long fd, long buf, long len);
+long sys_readv(long fd, long iov, long count);
 long sys_ioctl(long fd, long request, long arg);
 long sys_lseek(long fd, long offset, long whence);
 long sys_close(long fd);
