@@ -128,6 +128,7 @@ bool component_create(unsigned i, const struct module *m)
     }
     c->entry = c->img.entry;
     c->portal_entry = elf_symbol(c->elf, c->elf_size, "nova_portal_entry");
+    c->ec_entry = elf_symbol(c->elf, c->elf_size, "nova_ec_entry");
     if (c->vm && !vm_describe(c))
         return false;
     c->sel_base = faults_portal_block(i);
@@ -231,19 +232,41 @@ static uint64_t portal_selector(uint32_t p)
     return offer->sel_base + BLK_OFFERS + (p - offer->plan->portal_first);
 }
 
-/* The selector at which component i finds the "console" portal, 0 if it
- * uses none (include/nova/component.h: R9 at start). */
-static uint64_t console_selector(const struct nvpl_component *p)
+/* The selector at which component i finds the portal `name` ("console":
+ * R9 at start, "console_input": R10; include/nova/component.h), 0 if it
+ * uses none of that name. */
+static uint64_t use_selector(const struct nvpl_component *p, const char *name)
 {
     for (uint32_t k = 0; k < p->use_count; k++)
-        if (!strcmp(nvpl_portals(plan)[nvpl_uses(plan)[p->use_first + k].portal].name, "console"))
+        if (!strcmp(nvpl_portals(plan)[nvpl_uses(plan)[p->use_first + k].portal].name, name))
             return NOVA_COMPONENT_SEL_USE(k);
     return 0;
 }
 
+/* An EC the component created itself (create_ec with its own PD, event
+ * base 0) starts at the ELF symbol nova_ec_entry on the stack it was
+ * created with, which holds its function and argument; it gets no grants.
+ * Without the symbol it cannot start: reported, and the EC is shut down. */
+static void own_ec_startup_reply(const struct component *c, struct nova_utcb *u)
+{
+    u->head.items = 0;
+    u->data.arch.mtd = NOVA_MTD_EIP;
+    u->data.arch.rip = c->ec_entry;
+    if (!c->ec_entry) {
+        nova_printf("rootserver: component %s: an EC it created cannot start: no symbol nova_ec_entry\n",
+                    c->plan->name);
+        u->data.arch.rip = 0x8000000000000000ull;   /* not canonical: the kernel shuts the EC down */
+    }
+}
+
 void component_startup_reply(unsigned i, struct nova_utcb *u)
 {
-    const struct component *c = &components[i];
+    struct component *c = &components[i];
+    if (c->started) {
+        own_ec_startup_reply(c, u);
+        return;
+    }
+    c->started = true;
     const struct nvpl_component *p = c->plan;
     struct items it = { u, 0, false };
     static const struct { uint64_t sel; uint32_t perms; } own[] = {   /* its own PD, main EC and SC */
@@ -281,9 +304,11 @@ void component_startup_reply(unsigned i, struct nova_utcb *u)
     a->rsi = COMPONENT_HEAP;
     a->rdx = p->heap_size;
     a->r8 = nova_boot_hip->tsc_freq_khz;
-    a->r9 = console_selector(p);
-    a->rax = a->rbx = a->rcx = a->rbp = 0;
-    a->r10 = a->r11 = a->r12 = a->r13 = a->r14 = a->r15 = 0;
+    a->rcx = p->cpu;
+    a->r9 = use_selector(p, "console");
+    a->r10 = use_selector(p, "console_input");
+    a->rax = a->rbx = a->rbp = 0;
+    a->r11 = a->r12 = a->r13 = a->r14 = a->r15 = 0;
 }
 
 /* --- demand paging -------------------------------------------------------- */

@@ -1,6 +1,7 @@
 /* The root server's pager and crash reporter: every component's 32 event
  * selectors are portals to one local EC here, the PID naming component and
- * event. STARTUP gets the component's start state and grants; a page fault
+ * event. STARTUP gets the component's start state and grants (its main
+ * EC's; an EC the component created starts at nova_ec_entry); a page fault
  * inside its segments, stack, heap or shared regions gets that page; any
  * other exception is reported and the component's EC is shut down (the
  * reply's non-canonical RIP makes the kernel do it), the rest runs on. */

@@ -45,12 +45,14 @@ struct component {
     const struct nvpl_component *plan;
     const uint8_t *elf;
     uint64_t elf_size, entry, portal_entry;
+    uint64_t ec_entry;          /* nova_ec_entry: where its own ECs start, 0 if it has none */
     struct elf_image img;       /* checked: segments inside user space */
     uint64_t sel_base;          /* its block of selectors in the root */
     const struct nvpl_vm *vm;   /* the VM it runs, or 0 */
     uint64_t vm_desc_pa;        /* its VM description page (nova/vm_desc.h) */
     uint64_t guest_pa;          /* its guest memory block */
     bool created, running;
+    bool started;               /* its main EC has had its STARTUP: later ones are its own ECs' */
 };
 
 extern const struct nvpl_header *plan;
@@ -63,7 +65,8 @@ bool component_create(unsigned index, const struct module *m);
  * no block of its size, reported. */
 bool component_vm_memory(unsigned index);
 void component_start(unsigned index);
-/* The typed items and registers of its STARTUP reply. */
+/* The typed items and registers of its STARTUP reply: the main EC's the
+ * first time, then those of an EC the component created itself. */
 void component_startup_reply(unsigned index, struct nova_utcb *u);
 /* The page that backs `addr` in the component: its physical address and
  * permissions, allocated and filled on first use; false if none does. */

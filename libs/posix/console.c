@@ -1,7 +1,9 @@
 /* File descriptors 0, 1 and 2: the console, reached through the "console"
  * portal (include/nova/component.h) or, in the console driver, its own
  * sink. They are open while the console is connected and until closed. The
- * console is a terminal (so stdout is line-buffered) without input. */
+ * console is a terminal (so stdout is line-buffered); reading it takes
+ * bytes from the "console_input" portal if the component uses one, like a
+ * terminal in raw mode: no echo, no line editing, "\r" for Enter. */
 #include <errno.h>
 #include <stdbool.h>
 #include <limits.h>
@@ -54,11 +56,73 @@ long sys_writev(long fd, long iov, long count)
     return total;
 }
 
+/* Between two polls of an empty console: short enough that typing feels
+ * immediate, long enough that the driver is not called without pause. */
+#define INPUT_POLL_NS 1000000u
+
+/* What is there now, up to len bytes: >= 0, or -EIO if the portal call
+ * failed (the driver gone, or on another CPU). */
+static long input_take(char *buf, size_t len)
+{
+    enum nova_status st;
+    size_t n = console_read(nova_component.console_input_sel, buf, len, &st);
+    return st == NOVA_SUCCESS ? (long)n : -EIO;
+}
+
+/* Blocks, by polling, until at least one byte is there. */
+static long input_wait(char *buf, size_t len)
+{
+    for (;;) {
+        long n = input_take(buf, len);
+        if (n != 0)
+            return n;
+        posix_spin_ns(INPUT_POLL_NS);
+    }
+}
+
+static long input_check(long fd)
+{
+    if (!console_fd(fd))
+        return -EBADF;
+    return nova_component.console_input_sel ? 0 : -ENOSYS;   /* ENOSYS: it uses no console_input portal */
+}
+
+/* Returns what is there (up to len) once at least one byte is, as read()
+ * on a raw terminal does. */
 long sys_read(long fd, long buf, long len)
 {
-    (void)buf;
-    (void)len;
-    return console_fd(fd) ? -ENOSYS : -EBADF;   /* no console input service exists */
+    long bad = input_check(fd);
+    if (bad)
+        return bad;
+    if (len < 0)
+        return -EINVAL;
+    return len ? input_wait((char *)buf, (size_t)len) : 0;
+}
+
+/* The first non-empty buffer waits for a byte; the rest take what is
+ * there already (musl's stdio reads through readv). */
+long sys_readv(long fd, long iov, long count)
+{
+    long bad = input_check(fd);
+    if (bad)
+        return bad;
+    if (count < 0 || count > IOV_MAX)
+        return -EINVAL;
+    const struct iovec *v = (const struct iovec *)iov;
+    long total = 0;
+    for (long i = 0; i < count; i++) {
+        if (v[i].iov_len > (size_t)(LONG_MAX - total))
+            return -EINVAL;
+        if (!v[i].iov_len)
+            continue;
+        long n = total ? input_take(v[i].iov_base, v[i].iov_len) : input_wait(v[i].iov_base, v[i].iov_len);
+        if (n < 0)
+            return total ? total : n;
+        total += n;
+        if ((size_t)n < v[i].iov_len)
+            break;   /* nothing more is there */
+    }
+    return total;
 }
 
 long sys_ioctl(long fd, long request, long arg)

@@ -5,10 +5,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* console.c: file descriptors 0, 1 and 2 are the console. */
+/* console.c: file descriptors 0, 1 and 2 are the console (output, and input
+ * if the component uses a "console_input" portal). */
 long sys_write(long fd, long buf, long len);
 long sys_writev(long fd, long iov, long count);
 long sys_read(long fd, long buf, long len);
+long sys_readv(long fd, long iov, long count);
 long sys_ioctl(long fd, long request, long arg);
 long sys_lseek(long fd, long offset, long whence);
 long sys_close(long fd);
@@ -25,6 +27,8 @@ long sys_clock_gettime(long clock, long ts);
 long sys_clock_getres(long clock, long ts);
 long sys_nanosleep(long req, long rem);
 long sys_clock_nanosleep(long clock, long flags, long req, long rem);
+/* Spin on the TSC for about ns nanoseconds (there is no timed wait). */
+void posix_spin_ns(uint64_t ns);
 
 /* process.c: thread pointer, identity, exit. */
 long sys_arch_prctl(long code, long addr);

@@ -11,8 +11,8 @@
 int main();
 int __libc_start_main(int (*main)(), int argc, char **argv, void (*init)(void), void (*fini)(void),
                       void (*ldso)(void));
-_Noreturn void posix_start(uint64_t index, uint64_t heap_base, uint64_t heap_size, uint64_t unused,
-                           uint64_t tsc_khz, uint64_t console_sel);
+_Noreturn void posix_start(uint64_t index, uint64_t heap_base, uint64_t heap_size, uint64_t cpu,
+                           uint64_t tsc_khz, uint64_t console_sel, uint64_t console_input_sel);
 
 /* The ELF header, when the linker script maps it (libs/libnova/user.ld):
  * musl finds the program headers, and so PT_TLS, through AT_PHDR. */
@@ -55,11 +55,12 @@ static void set_auxv(void)
     aux[n++] = 0;
 }
 
-_Noreturn void posix_start(uint64_t index, uint64_t heap_base, uint64_t heap_size, uint64_t unused,
-                           uint64_t tsc_khz, uint64_t console_sel)
+_Noreturn void posix_start(uint64_t index, uint64_t heap_base, uint64_t heap_size, uint64_t cpu,
+                           uint64_t tsc_khz, uint64_t console_sel, uint64_t console_input_sel)
 {
-    (void)unused;
-    nova_component_init(index, heap_base, heap_size, tsc_khz, console_sel);
+    struct nova_component_start start = { index, heap_base, heap_size, cpu, tsc_khz, console_sel,
+                                           console_input_sel };
+    nova_component_init(&start);
     posix_memory_init((uintptr_t)heap_base, (size_t)heap_size);
     fill_random_bytes();
     process_vector[ARGV0] = (uintptr_t)program_name;   /* argv[1] and envp[0] stay NULL */

@@ -11,6 +11,7 @@ long __novum_syscall(long n, long a1, long a2, long a3, long a4, long a5, long a
 {
     switch (n) {
     case SYS_read:            return sys_read(a1, a2, a3);
+    case SYS_readv:           return sys_readv(a1, a2, a3);
     case SYS_write:           return sys_write(a1, a2, a3);
     case SYS_writev:          return sys_writev(a1, a2, a3);
     case SYS_ioctl:           return sys_ioctl(a1, a2, a3);

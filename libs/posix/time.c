@@ -83,6 +83,17 @@ static void spin_until_tsc(uint64_t deadline)
         __asm__ volatile("pause");
 }
 
+void posix_spin_ns(uint64_t ns)
+{
+    if (!nova_component.tsc_khz) {   /* no clock: a rough stand-in, ~40 cycles a pause */
+        for (uint64_t i = 0; i < ns / 16; i++)
+            __asm__ volatile("pause");
+        return;
+    }
+    uint64_t now = rdtsc(), delta = ns_to_tsc(ns);
+    spin_until_tsc(now + delta < now ? UINT64_MAX : now + delta);
+}
+
 long sys_clock_nanosleep(long clock, long flags, long req, long rem)
 {
     (void)rem;   /* never interrupted: no signals */

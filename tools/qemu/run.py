@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Run a Novum kernel (plus multiboot modules) in QEMU.
+r"""Run a Novum kernel (plus multiboot modules) in QEMU.
 
 Modes:
   interactive  serial console on the terminal (Ctrl-A X quits), no timeout.
   tests        capture the serial log, judge the on-target TAP test suite.
   expect       capture the serial log, wait for --expect regexes in order;
-               stop QEMU as soon as all matched.
+               stop QEMU as soon as all matched.  --send-after REGEX TEXT
+               steps, interleaved with them in the order given, type TEXT
+               into the serial console when REGEX matches (also on a line
+               still without its newline, such as a prompt); TEXT takes the
+               escapes \n \r \t \e \\ \xHH.
 
 In the non-interactive modes the serial output is echoed live to stdout and
 written to --log if given; the last line printed is the verdict
@@ -40,6 +44,27 @@ GRACE_SECONDS = 0.5
 # Command line
 
 
+class StepAction(argparse.Action):
+    """--expect REGEX and --send-after REGEX TEXT, kept in one ordered list
+    (args.steps: str for an expectation, serial_log.Send for an input) as
+    well as on their own (args.expect, args.send_after)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        steps = getattr(namespace, "steps", None) or []
+        if option_string == "--send-after":
+            regex, text = values
+            try:
+                data = serial_log.decode_send_text(text)
+            except ValueError as e:
+                parser.error(f"--send-after {regex!r}: {e}")
+            steps.append(serial_log.Send(regex, data))
+            namespace.send_after = (namespace.send_after or []) + [(regex, text)]
+        else:
+            steps.append(values)
+            namespace.expect = (namespace.expect or []) + [values]
+        namespace.steps = steps
+
+
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description="Run Novum in QEMU (TCG by default).",
@@ -60,19 +85,25 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                    help="seconds (tests/expect modes; default 120)")
     p.add_argument("--log", help="write the serial log to this file")
     p.add_argument("--mode", required=True, choices=["interactive", "tests", "expect"])
-    p.add_argument("--expect", action="append", default=[], metavar="REGEX")
+    p.add_argument("--expect", action=StepAction, default=[], metavar="REGEX")
+    p.add_argument("--send-after", action=StepAction, nargs=2, default=[], metavar=("REGEX", "TEXT"),
+                   help="in expect mode: when REGEX matches (in order with the --expect "
+                        "regexes), type TEXT into the serial console (escapes \\n \\r \\t "
+                        "\\e \\\\ \\xHH; repeatable)")
     p.add_argument("--forbid", action="append", default=[], metavar="REGEX")
     p.add_argument("--extra-arg", action="append", default=[], metavar="ARG",
                    help="extra QEMU argument, appended verbatim (repeatable)")
     p.add_argument("--qemu", default=QEMU, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if not hasattr(args, "steps"):
+        args.steps = []
     if args.mode == "expect" and not args.expect:
         p.error("--mode expect needs at least one --expect REGEX")
-    if args.mode != "expect" and (args.expect or args.forbid):
-        p.error("--expect/--forbid only apply to --mode expect")
+    if args.mode != "expect" and (args.expect or args.forbid or args.send_after):
+        p.error("--expect/--forbid/--send-after only apply to --mode expect")
     if args.timeout <= 0:
         p.error("--timeout must be positive")
-    for rx in args.expect + args.forbid:
+    for rx in args.expect + args.forbid + [rx for rx, _ in args.send_after]:
         try:
             serial_log.compile_patterns([rx])
         except Exception as e:  # re.error
@@ -152,12 +183,19 @@ def run_interactive(cmd: List[str]) -> int:
 
 
 class Capture:
-    """Runs QEMU with its serial port on a pipe and feeds lines to a judge."""
+    """Runs QEMU with its serial port on a pipe and feeds lines to a judge.
 
-    def __init__(self, cmd: List[str], timeout: float, log_path: Optional[str]):
+    With `typing` set, QEMU's stdin (its serial input) is a pipe too: after
+    each chunk of output the judge sees the unterminated line so far
+    (on_partial), and the bytes typing() returns are written to QEMU."""
+
+    def __init__(self, cmd: List[str], timeout: float, log_path: Optional[str],
+                 on_partial=None, typing=None):
         self.cmd = cmd
         self.timeout = timeout
         self.log_path = log_path
+        self.on_partial = on_partial
+        self.typing = typing
         self.lines: List[str] = []
         self.timed_out = False
         self.killed = False
@@ -168,7 +206,7 @@ class Capture:
         out = sys.stdout.buffer
         log = open(self.log_path, "wb") if self.log_path else None
         splitter = serial_log.LineSplitter()
-        proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE if self.typing else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=None,
                                 start_new_session=True)
         old_handlers = {}
@@ -216,6 +254,8 @@ class Capture:
                     log.write(data)
                     log.flush()
                 action = self._lines(splitter.feed(data), on_line)
+                if action != "fatal":
+                    self._type(proc, splitter)
                 if action == "stop":
                     self.killed = True
                     break
@@ -238,10 +278,32 @@ class Capture:
             if self.status is None and not self.killed and not self.timed_out:
                 self.status = proc.returncode
             proc.stdout.close()
+            if proc.stdin:
+                try:
+                    proc.stdin.close()
+                except BrokenPipeError:
+                    pass
             if log:
                 log.close()
             for sig, h in old_handlers.items():
                 signal.signal(sig, h)
+
+    def _type(self, proc: subprocess.Popen, splitter: serial_log.LineSplitter) -> None:
+        """Show the judge the line so far, then type what it wants typed."""
+        if not self.typing:
+            return
+        if self.on_partial and splitter.pending:
+            self.on_partial(splitter.pending)
+        data = self.typing()
+        if not data:
+            return
+        # stderr: stdout and the log hold only what the serial port said
+        print(f"run.py: typing {data.decode('utf-8', errors='replace')!r}", file=sys.stderr, flush=True)
+        try:
+            proc.stdin.write(data)
+            proc.stdin.flush()
+        except BrokenPipeError:
+            pass   # QEMU is gone; the verdict says why
 
     def _lines(self, lines: List[str], on_line) -> str:
         result = "continue"
@@ -274,7 +336,7 @@ def run_tests(cmd: List[str], args: argparse.Namespace) -> serial_log.Verdict:
 
 
 def run_expect(cmd: List[str], args: argparse.Namespace) -> serial_log.Verdict:
-    matcher = serial_log.ExpectMatcher(args.expect, args.forbid)
+    matcher = serial_log.ExpectMatcher(args.steps, args.forbid)
 
     def on_line(line: str) -> str:
         if matcher.finished:
@@ -286,7 +348,8 @@ def run_expect(cmd: List[str], args: argparse.Namespace) -> serial_log.Verdict:
             return "stop"
         return "continue"
 
-    cap = Capture(cmd, args.timeout, args.log)
+    typing = matcher.take_input if args.send_after else None
+    cap = Capture(cmd, args.timeout, args.log, on_partial=matcher.feed_partial, typing=typing)
     cap.run(on_line)
     if matcher.done and matcher.failure is None:
         return matcher.verdict()

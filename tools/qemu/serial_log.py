@@ -70,6 +70,11 @@ class LineSplitter:
         rest = clean_line(rest)
         return [rest] if rest else []
 
+    @property
+    def pending(self) -> str:
+        """The unterminated line so far (a prompt waits without a newline)."""
+        return clean_line(self._buf)
+
 
 # --------------------------------------------------------------------------
 # Exit status of QEMU
@@ -234,6 +239,47 @@ def tests_verdict(lines: Sequence[str], exit_info: Optional[ExitInfo],
 
 
 # --------------------------------------------------------------------------
+# input typed into the serial console (--send-after)
+
+_SIMPLE_ESCAPES = {"n": b"\n", "r": b"\r", "t": b"\t", "e": b"\x1b", "\\": b"\\"}
+
+
+def decode_send_text(text: str) -> bytes:
+    r"""The bytes a --send-after TEXT stands for: UTF-8, with the escapes
+    \n, \r, \t, \e (ESC), \\ and \xHH (one byte). Anything else after a
+    backslash is an error (ValueError), so that a typo cannot type
+    something else."""
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c != "\\":
+            out += c.encode("utf-8")
+            i += 1
+            continue
+        if i + 1 >= len(text):
+            raise ValueError(f"{text!r} ends in a lone backslash (write \\\\ for one)")
+        e = text[i + 1]
+        if e in _SIMPLE_ESCAPES:
+            out += _SIMPLE_ESCAPES[e]
+            i += 2
+        elif e == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", text[i + 2:i + 4]):
+            out.append(int(text[i + 2:i + 4], 16))
+            i += 4
+        else:
+            raise ValueError(f"unknown escape '\\{text[i + 1:i + 4]}' in {text!r} "
+                             "(known: \\n \\r \\t \\e \\\\ \\xHH)")
+    return bytes(out)
+
+
+@dataclass(frozen=True)
+class Send:
+    """A --send-after step: when `pattern` matches, type `data`."""
+    pattern: str
+    data: bytes
+
+
+# --------------------------------------------------------------------------
 # expect / forbid matching
 
 
@@ -250,25 +296,33 @@ def panic_expected(expect_patterns: Sequence[str]) -> bool:
 class ExpectMatcher:
     """Incremental matcher for --mode expect.
 
-    Expectations must match in the given order; each one is searched for
-    after the end of the previous match (later in the same line or on a later
-    line).  A --forbid match, or a panic that no expectation asks for, fails
-    at once.
+    The steps are --expect regexes (str) and --send-after steps (Send), in
+    the order given; each is searched for after the end of the previous
+    match (later in the same line or on a later line). An --expect matches
+    complete lines only; a Send also matches the unterminated line so far
+    (feed_partial), since a prompt waits without a newline. A matched Send
+    queues its bytes, which take_input() hands out. A --forbid match, or a
+    panic that no expectation asks for, fails at once.
     """
 
-    def __init__(self, expects: Sequence[str], forbids: Sequence[str] = ()) -> None:
-        self.expect_src = list(expects)
+    def __init__(self, steps: Sequence[object], forbids: Sequence[str] = ()) -> None:
+        self.steps = list(steps)
+        self.step_src = [st.pattern if isinstance(st, Send) else st for st in self.steps]
+        self.expect_src = [st for st in self.steps if not isinstance(st, Send)]
         self.forbid_src = list(forbids)
-        self.expects = compile_patterns(self.expect_src)
+        self.patterns = compile_patterns(self.step_src)
         self.forbids = compile_patterns(self.forbid_src)
         self.allow_panic = panic_expected(self.expect_src)
         self.next_index = 0
+        self.partial_pos = 0   # where matching goes on in the unterminated line
         self.matched_lines: List[str] = []
+        self.sent: List[bytes] = []
+        self._outbox = bytearray()
         self.failure: Optional[str] = None
 
     @property
     def done(self) -> bool:
-        return self.next_index >= len(self.expects)
+        return self.next_index >= len(self.steps)
 
     @property
     def finished(self) -> bool:
@@ -278,12 +332,47 @@ class ExpectMatcher:
     def first_unmatched(self) -> Optional[str]:
         if self.done:
             return None
-        return self.expect_src[self.next_index]
+        return self.step_src[self.next_index]
+
+    def take_input(self) -> bytes:
+        """The bytes that matched --send-after steps want typed now."""
+        data, self._outbox = bytes(self._outbox), bytearray()
+        return data
+
+    def _advance(self, line: str, pos: int, sends_only: bool) -> int:
+        """Match steps in order within `line` from `pos`; returns where the
+        next step's search starts."""
+        while not self.done:
+            step = self.steps[self.next_index]
+            if sends_only and not isinstance(step, Send):
+                break
+            m = self.patterns[self.next_index].search(line, pos)
+            if m is None:
+                break
+            if isinstance(step, Send):
+                self._outbox += step.data
+                self.sent.append(step.data)
+            else:
+                self.matched_lines.append(line)
+            self.next_index += 1
+            # The next step starts after this match (at least one character
+            # on for an empty match, so it cannot loop).
+            pos = m.end() if m.end() > m.start() else m.end() + 1
+            if pos > len(line):
+                break
+        return pos
+
+    def feed_partial(self, text: str) -> None:
+        """The unterminated line so far: only --send-after steps match it."""
+        if self.finished:
+            return
+        self.partial_pos = self._advance(clean_line(text), self.partial_pos, sends_only=True)
 
     def feed_line(self, raw: str) -> None:
         if self.finished:
             return
         line = clean_line(raw)
+        start, self.partial_pos = self.partial_pos, 0
         for src, rx in zip(self.forbid_src, self.forbids):
             if rx.search(line):
                 self.failure = f"forbidden pattern {src!r} matched: {line.strip()}"
@@ -291,18 +380,7 @@ class ExpectMatcher:
         if not self.allow_panic and PANIC_MARKER in line:
             self.failure = f"kernel panic: {line.strip()}"
             return
-        pos = 0
-        while not self.done:
-            m = self.expects[self.next_index].search(line, pos)
-            if m is None:
-                break
-            self.matched_lines.append(line)
-            self.next_index += 1
-            # The next expectation starts after this match (at least one
-            # character on for an empty match, so it cannot loop).
-            pos = m.end() if m.end() > m.start() else m.end() + 1
-            if pos > len(line):
-                break
+        self._advance(line, start, sends_only=False)
 
     def feed(self, lines: Iterable[str]) -> None:
         for line in lines:
@@ -310,15 +388,26 @@ class ExpectMatcher:
             if self.finished:
                 break
 
+    def _progress(self) -> str:
+        expects = sum(1 for st in self.steps[:self.next_index] if not isinstance(st, Send))
+        text = f"{expects} of {len(self.expect_src)} matched"
+        if len(self.expect_src) != len(self.steps):
+            sends = len(self.steps) - len(self.expect_src)
+            text += f", {len(self.sent)} of {sends} inputs sent"
+        return text
+
     def verdict(self, timed_out: bool = False, timeout: float = 0,
                 exit_info: Optional[ExitInfo] = None) -> Verdict:
         if self.failure is not None:
             return Verdict(False, self.failure)
         if self.done:
-            n = len(self.expects)
-            return Verdict(True, f"all {n} expectation{'s' if n != 1 else ''} matched")
+            n = len(self.expect_src)
+            text = f"all {n} expectation{'s' if n != 1 else ''} matched"
+            if self.sent:
+                text += f", {len(self.sent)} input{'s' if len(self.sent) != 1 else ''} sent"
+            return Verdict(True, text)
         missing = self.first_unmatched()
-        progress = f"{self.next_index} of {len(self.expects)} matched"
+        progress = self._progress()
         if timed_out:
             return Verdict(False, f"timeout after {format_seconds(timeout)} s waiting for "
                                   f"{missing!r} ({progress})")

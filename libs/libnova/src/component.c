@@ -12,15 +12,16 @@ static component_handler_fn serve_handler;
 
 _Noreturn void nova_component_dispatch(uint64_t pid);
 
-void nova_component_init(uint64_t index, uint64_t heap_base, uint64_t heap_size, uint64_t tsc_khz,
-                         uint64_t console_sel)
+void nova_component_init(const struct nova_component_start *start)
 {
-    nova_component.index = (unsigned)index;
-    nova_component.heap_base = (uintptr_t)heap_base;
-    nova_component.heap_size = (size_t)heap_size;
-    nova_component.tsc_khz = tsc_khz;
-    if (console_sel)
-        console_init(console_sel);
+    nova_component.index = (unsigned)start->index;
+    nova_component.heap_base = (uintptr_t)start->heap_base;
+    nova_component.heap_size = (size_t)start->heap_size;
+    nova_component.tsc_khz = start->tsc_khz;
+    nova_component.cpu = (unsigned)start->cpu;
+    nova_component.console_input_sel = start->console_input_sel;
+    if (start->console_sel)
+        console_init(start->console_sel);
 }
 
 static _Noreturn void wait_for_calls(void);
@@ -86,6 +87,23 @@ bool console_connected(void)
     return console_sink || console_ready;
 }
 
+/* Bytes i.. of a message's packed data (w1 on), little-endian per word. */
+static void pack_bytes(uint64_t *words, const char *s, size_t n)
+{
+    for (size_t w = 0; w < (n + 7) / 8; w++) {
+        uint64_t v = 0;
+        for (size_t b = 0; b < 8 && 8 * w + b < n; b++)
+            v |= (uint64_t)(unsigned char)s[8 * w + b] << (8 * b);
+        words[w] = v;
+    }
+}
+
+static void unpack_bytes(char *s, const uint64_t *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        s[i] = (char)(words[i / 8] >> (8 * (i % 8)));
+}
+
 enum nova_status console_write(const char *s, size_t n)
 {
     if (console_sink) {
@@ -100,16 +118,74 @@ enum nova_status console_write(const char *s, size_t n)
         size_t chunk = n < CONSOLE_MAX_BYTES ? n : CONSOLE_MAX_BYTES;
         size_t words = (chunk + 7) / 8;
         u->data.words[0] = chunk;
-        for (size_t w = 0; w < words; w++) {
-            uint64_t v = 0;
-            for (size_t b = 0; b < 8 && 8 * w + b < chunk; b++)
-                v |= (uint64_t)(unsigned char)s[8 * w + b] << (8 * b);
-            u->data.words[1 + w] = v;
-        }
+        pack_bytes(&u->data.words[1], s, chunk);
         u->head.items = nova_utcb_items(1 + words, 0);
         st = nova_call(console_sel, 0);
         s += chunk;
         n -= chunk;
     }
     return st;
+}
+
+/* --- console input client ------------------------------------------------------ */
+
+size_t console_read_with(struct nova_utcb *u, uint64_t sel, char *buf, size_t max, enum nova_status *status)
+{
+    if (max > CONSOLE_MAX_BYTES)
+        max = CONSOLE_MAX_BYTES;
+    enum nova_status st = NOVA_SUCCESS;
+    size_t n = 0;
+    if (max) {
+        u->data.words[0] = max;
+        u->head.items = nova_utcb_items(1, 0);
+        st = nova_call(sel, 0);
+    }
+    if (max && st == NOVA_SUCCESS) {
+        /* Believe no more than was asked for and the reply holds. */
+        uint64_t words = nova_utcb_items_u(u->head.items);
+        uint64_t held = words ? 8 * (words - 1) : 0;
+        n = words ? (size_t)u->data.words[0] : 0;
+        if (n > max)
+            n = max;
+        if (n > held)
+            n = (size_t)held;
+        unpack_bytes(buf, &u->data.words[1], n);
+    }
+    if (status)
+        *status = st;
+    return n;
+}
+
+size_t console_read(uint64_t sel, char *buf, size_t max, enum nova_status *status)
+{
+    return console_read_with(nova_component_utcb(), sel, buf, max, status);
+}
+
+/* --- ECs of its own ---------------------------------------------------------------- */
+
+/* Where nova_ec_entry goes when the EC's function returns: waiting for
+ * calls through portals that nobody created, it never runs again. */
+_Noreturn void nova_component_ec_end(void);
+_Noreturn void nova_component_ec_end(void)
+{
+    uint64_t sp;
+    __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+    nova_reply((uintptr_t)sp);
+}
+
+enum nova_status component_ec_create(uint64_t sel_ec, uint64_t sel_sc, unsigned slot, void *stack,
+                                     size_t stack_size, component_ec_fn fn, void *arg, uint64_t qpd)
+{
+    if (slot >= NOVA_COMPONENT_EC_SLOTS || !stack || stack_size < 256 || !fn)
+        return NOVA_BAD_PAR;
+    /* nova_ec_entry pops fn and arg from the top of the stack */
+    uintptr_t top = ((uintptr_t)stack + stack_size) & ~(uintptr_t)15;
+    uintptr_t *sp = (uintptr_t *)top - 2;
+    sp[0] = (uintptr_t)fn;
+    sp[1] = (uintptr_t)arg;
+    enum nova_status st = nova_create_ec(sel_ec, NOVA_COMPONENT_SEL_PD, nova_component.cpu,
+                                         NOVA_COMPONENT_EC_UTCB(slot), (uintptr_t)sp, 0, NOVA_FLAG_CREATE_EC_G);
+    if (st != NOVA_SUCCESS)
+        return st;
+    return nova_create_sc(sel_sc, NOVA_COMPONENT_SEL_PD, sel_ec, qpd);
 }

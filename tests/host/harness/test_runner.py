@@ -17,7 +17,10 @@ import run  # noqa: E402
 
 # The fake QEMU: prints $FAKE_OUTPUT (\n-separated) to stdout, records its
 # arguments and pid (and the pid of a child it forks), then either exits
-# with $FAKE_STATUS or sleeps forever if FAKE_STATUS is "hang".
+# with $FAKE_STATUS or sleeps forever if FAKE_STATUS is "hang". With
+# $FAKE_PROMPT it then prints that without a newline and answers each line
+# typed on its stdin (the serial input) with "echo: " and the line in upper
+# case, prompting again, until stdin ends; it records what it read.
 FAKE = r'''#!{python}
 import os, subprocess, sys, time
 d = os.environ["FAKE_DIR"]
@@ -31,6 +34,15 @@ for line in out.split("\n"):
     sys.stdout.write(line + "\r\n")
     sys.stdout.flush()
     time.sleep(0.01)
+prompt = os.environ.get("FAKE_PROMPT")
+if prompt:
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    for typed in sys.stdin:
+        with open(os.path.join(d, "typed"), "a") as f:
+            f.write(typed)
+        sys.stdout.write("echo: " + typed.rstrip("\n").upper() + "\r\n" + prompt)
+        sys.stdout.flush()
 status = os.environ.get("FAKE_STATUS", "hang")
 if status == "hang":
     while True:
@@ -65,8 +77,10 @@ class FakeQemu(unittest.TestCase):
     def tearDown(self):
         self.tmp.cleanup()
 
-    def run_py(self, output, status, *args, timeout=10):
+    def run_py(self, output, status, *args, timeout=10, prompt=None):
         env = dict(os.environ)
+        if prompt:
+            env["FAKE_PROMPT"] = prompt
         env["PATH"] = self.dir + os.pathsep + env.get("PATH", "")
         env["FAKE_DIR"] = self.dir
         env["FAKE_OUTPUT"] = output
@@ -145,6 +159,47 @@ class FakeQemu(unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn("not through the debug exit", self.last_line(p))
 
+    def typed(self):
+        path = os.path.join(self.dir, "typed")
+        if not os.path.exists(path):
+            return ""
+        with open(path) as f:
+            return f.read()
+
+    def test_send_after_types_at_prompt(self):
+        # the prompt has no newline: --send-after matches the line so far
+        p = self.run_py("novum: boot\nready", "hang", "--mode", "expect",
+                        "--expect", "^ready$",
+                        "--send-after", "name> $", "hello novum\\n",
+                        "--expect", "echo: HELLO NOVUM$",
+                        "--send-after", "name> $", "second\\x21\\n",
+                        "--expect", "echo: SECOND!$", prompt="name> ")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(self.last_line(p), "PASS: all 3 expectations matched, 2 inputs sent")
+        self.assertEqual(self.typed(), "hello novum\nsecond!\n")
+        self.assertIn("run.py: typing 'hello novum\\n'", p.stderr)
+        self.assertNotIn("typing", self.log)   # the log holds only the serial output
+        self.assert_all_dead()
+
+    def test_send_after_waits_for_its_turn(self):
+        # "ready" comes before the prompt only once: a send whose pattern has
+        # been seen only before the previous step's match never types
+        p = self.run_py("ready", "hang", "--mode", "expect",
+                        "--send-after", "ready", "x\\n", "--expect", "echo: X$",
+                        "--send-after", "ready", "y\\n", "--expect", "echo: Y$",
+                        timeout=1.5, prompt="> ")
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(self.last_line(p), "FAIL: timeout after 1.5 s waiting for 'ready' "
+                                            "(1 of 2 matched, 1 of 2 inputs sent)")
+        self.assertEqual(self.typed(), "x\n")
+        self.assert_all_dead()
+
+    def test_no_send_means_no_stdin(self):
+        # without --send-after QEMU's stdin stays /dev/null: the fake reads EOF
+        p = self.run_py("ready", "hang", "--mode", "expect", "--expect", "^ready$", prompt="> ")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(self.typed(), "")
+
 
 class CommandLine(unittest.TestCase):
     def test_build(self):
@@ -156,6 +211,26 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(cmd[cmd.index("-initrd") + 1], "m1 x=1,,y,m2")
         self.assertIn("mon:stdio", cmd)
         self.assertEqual(cmd[-1], "-s")
+
+    def test_steps_keep_their_order(self):
+        a = run.parse_args(["--kernel", "k", "--mode", "expect", "--expect", "a",
+                            "--send-after", "b", "x\\r", "--expect", "c"])
+        self.assertEqual(a.steps, ["a", run.serial_log.Send("b", b"x\r"), "c"])
+        self.assertEqual(a.expect, ["a", "c"])
+        self.assertEqual(a.send_after, [("b", "x\\r")])
+
+    def test_send_after_refusals(self):
+        cases = [
+            (["--mode", "expect", "--expect", "a", "--send-after", "b", "x\\q"], "unknown escape"),
+            (["--mode", "expect", "--expect", "a", "--send-after", "(", "x"], "bad regex"),
+            (["--mode", "tests", "--send-after", "b", "x"], "only apply to --mode expect"),
+            (["--mode", "expect", "--send-after", "b", "x"], "needs at least one --expect"),
+        ]
+        for argv, message in cases:
+            p = subprocess.run([sys.executable, RUN, "--kernel", "k"] + argv,
+                               capture_output=True, text=True, timeout=30)
+            self.assertEqual(p.returncode, 2, argv)
+            self.assertIn(message, p.stderr, argv)
 
     def test_no_modules_no_initrd(self):
         a = run.parse_args(["--kernel", "k", "--mode", "tests", "--accel", "kvm"])

@@ -148,5 +148,55 @@ class ExpectMode(unittest.TestCase):
         self.assertEqual(s.flush(), ["de"])
 
 
+class SendAfter(unittest.TestCase):
+    def test_decode(self):
+        self.assertEqual(sl.decode_send_text(r"ls -l\n"), b"ls -l\n")
+        self.assertEqual(sl.decode_send_text(r"a\r\t\e\\\x00\xff"), b"a\r\t\x1b\\\x00\xff")
+        self.assertEqual(sl.decode_send_text("é"), "é".encode())
+        for bad in ["x\\", r"\q", r"\x4", r"\xzz"]:
+            with self.assertRaises(ValueError):
+                sl.decode_send_text(bad)
+
+    def test_sends_in_order(self):
+        m = sl.ExpectMatcher(["boot", sl.Send("login:", b"root\n"), "welcome",
+                              sl.Send("# ", b"ls\n")])
+        m.feed_line("login: boot")      # 'login:' before 'boot' is not its turn
+        self.assertEqual(m.take_input(), b"")
+        m.feed_line("login: ")
+        self.assertEqual(m.take_input(), b"root\n")
+        self.assertEqual(m.take_input(), b"")   # handed out once
+        m.feed_line("welcome")
+        m.feed_partial("# ")
+        self.assertEqual(m.take_input(), b"ls\n")
+        self.assertTrue(m.done)
+        self.assertEqual(m.verdict().line(), "PASS: all 2 expectations matched, 2 inputs sent")
+
+    def test_partial_lines_match_sends_only(self):
+        m = sl.ExpectMatcher([sl.Send("prompt> ", b"a\n"), "a$"])
+        m.feed_partial("prompt")
+        self.assertEqual(m.take_input(), b"")
+        m.feed_partial("prompt> ")
+        self.assertEqual(m.take_input(), b"a\n")
+        m.feed_partial("prompt> a")          # an expectation waits for the line
+        self.assertFalse(m.done)
+        m.feed_line("prompt> a")             # and goes on after the prompt
+        self.assertTrue(m.done)
+
+    def test_match_continues_after_partial(self):
+        # the text a send matched on the partial line does not count again
+        m = sl.ExpectMatcher([sl.Send("x", b"1"), "x"])
+        m.feed_partial("x")
+        m.feed_line("x")
+        self.assertFalse(m.done)
+        m.feed_line("x")
+        self.assertTrue(m.done)
+
+    def test_progress_counts_inputs(self):
+        m = sl.ExpectMatcher(["a", sl.Send("b", b"x"), "c"])
+        m.feed(["a"])
+        self.assertEqual(m.verdict(timed_out=True, timeout=2).line(),
+                         "FAIL: timeout after 2 s waiting for 'b' (1 of 2 matched, 0 of 1 inputs sent)")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -5,11 +5,12 @@
  *
  * Start (libs/posix/crt0.S): the root server starts the component's main EC
  * with RIP = _start, RSP = top of its stack, RDI = component index, RSI =
- * heap base, RDX = heap size, R8 = TSC frequency in kHz, R9 = selector of
- * the "console" portal if the component uses one (else 0). The start code
- * records these in `nova_component` (console output goes to that portal
- * from then on) and runs musl's start-up, which calls main(); exit() or
- * main's return ends in nova_component_exit.
+ * heap base, RDX = heap size, RCX = its CPU, R8 = TSC frequency in kHz, R9 =
+ * selector of the "console" portal if the component uses one (else 0), R10
+ * = selector of the "console_input" portal if it uses one (else 0). The
+ * start code records these in `nova_component` (console output goes to
+ * that portal from then on) and runs musl's start-up, which calls main();
+ * exit() or main's return ends in nova_component_exit.
  *
  * Serving (servers only): for each portal the component offers, the root
  * server creates a portal bound to the main EC with IP = nova_portal_entry
@@ -24,8 +25,17 @@
  * musl's stdout through libs/posix. The console driver itself routes it to
  * its own port output with console_set_sink.
  *
- * Everything here runs on the main EC and uses its UTCB: an EC a component
- * creates for itself has a UTCB of its own and must not call these.
+ * Console input: console_read_with(utcb, sel, ...) asks the
+ * "console_input" portal for the bytes received so far (protocol below);
+ * it works from any EC, with that EC's UTCB. NOVA IPC is CPU-local: the
+ * caller must run on the console driver's CPU (BAD_CPU otherwise).
+ *
+ * ECs of its own: component_ec_create starts a global EC of the component
+ * with a UTCB, stack and SC of its own, running fn(arg).
+ *
+ * Everything else here runs on the main EC and uses its UTCB: an EC a
+ * component creates for itself has a UTCB of its own and must not call
+ * those.
  */
 #pragma once
 #include <stdbool.h>
@@ -57,14 +67,20 @@ struct nova_component_info {
     uintptr_t heap_base;   /* RSI at start; pages arrive zeroed on first touch */
     size_t heap_size;      /* RDX at start; 0 if system.toml gives no heap */
     uint64_t tsc_khz;      /* R8 at start: the HIP's TSC frequency */
+    unsigned cpu;          /* RCX at start: the CPU its main EC runs on */
+    uint64_t console_input_sel;   /* R10 at start: the "console_input" portal, 0 if none */
 };
 extern struct nova_component_info nova_component;
+
+/* The start-up registers, as the root server sets them. */
+struct nova_component_start {
+    uint64_t index, heap_base, heap_size, cpu, tsc_khz, console_sel, console_input_sel;
+};
 
 /* Record the start-up values and connect the console to the portal at
  * console_sel (R9 at start, 0 if none); the start code calls this before
  * anything else. */
-void nova_component_init(uint64_t index, uint64_t heap_base, uint64_t heap_size, uint64_t tsc_khz,
-                         uint64_t console_sel);
+void nova_component_init(const struct nova_component_start *start);
 
 /* Stop for good: the main EC blocks forever (a down on a fresh semaphore at
  * NOVA_COMPONENT_SEL_EXIT_SM that nobody can up). The code is kept in
@@ -111,3 +127,50 @@ void console_set_sink(console_sink_fn sink);
  * dropped if neither console_init nor console_set_sink was called. Returns
  * the status of the last portal call (NOVA_SUCCESS for a sink or nothing). */
 enum nova_status console_write(const char *s, size_t n);
+
+/* --- console input -------------------------------------------------------------
+ * "console_input" portal protocol (offered by the console driver next to
+ * "console"): the caller sends w0 = max, the most bytes it takes (U = 1;
+ * max 0, or U = 0, means CONSOLE_MAX_BYTES); larger values are clamped to
+ * CONSOLE_MAX_BYTES. The driver replies at once, never blocking: w0 = n,
+ * the number of received bytes it hands over (n <= max, 0 when none are
+ * waiting), and the bytes packed like the output protocol's, in w1, w2, ...,
+ * U = 1 + ceil(n / 8). Bytes come as the UART received them (a terminal's
+ * Enter is "\r"); each is handed out once, to whichever client asks first.
+ * The driver keeps what arrives between calls in a ring of
+ * CONSOLE_INPUT_RING bytes; bytes that find it full are dropped and
+ * counted, and it reports the count on its console. */
+#define CONSOLE_INPUT_RING 4096u
+
+/* Take up to `max` received bytes from the "console_input" portal at `sel`
+ * into buf, using the calling EC's UTCB `u`; returns how many (0 if none
+ * are waiting or the call failed). *status (if not NULL) receives the
+ * portal call's status: BAD_CAP for no portal at sel, BAD_CPU for a caller
+ * on another CPU than the driver's. */
+size_t console_read_with(struct nova_utcb *u, uint64_t sel, char *buf, size_t max, enum nova_status *status);
+/* The same from the main EC (its UTCB). */
+size_t console_read(uint64_t sel, char *buf, size_t max, enum nova_status *status);
+
+/* --- ECs of its own --------------------------------------------------------------
+ * component_ec_create makes a global EC in the component on its CPU
+ * (nova_component.cpu), with the UTCB at NOVA_COMPONENT_EC_UTCB(slot)
+ * (slot < NOVA_COMPONENT_EC_SLOTS: pages below the main EC's, which nothing
+ * else uses), the stack [stack, stack + stack_size) and an SC with `qpd` at
+ * sel_sc. Its events go to the root server like the main EC's: page faults
+ * are served, crashes reported; its STARTUP starts it at nova_ec_entry
+ * (ec_entry.S), which calls fn(arg) on that stack. If fn returns, the EC
+ * waits for calls that never come: it stops for good.
+ * The EC runs without a thread pointer (FS base 0): it must not call musl
+ * functions that use thread-local storage (errno, stdio, malloc) or other
+ * functions of this header that use the main EC's UTCB. Returns the first
+ * failing hypercall's status (BAD_PAR for a bad slot or a stack smaller
+ * than 256 bytes). */
+#define NOVA_COMPONENT_EC_SLOTS 12u
+#define NOVA_COMPONENT_EC_UTCB(slot) (NOVA_COMPONENT_UTCB - 0x1000u * (1u + (unsigned)(slot)))
+typedef void (*component_ec_fn)(void *arg);
+enum nova_status component_ec_create(uint64_t sel_ec, uint64_t sel_sc, unsigned slot, void *stack,
+                                     size_t stack_size, component_ec_fn fn, void *arg, uint64_t qpd);
+
+/* The ELF symbol where the root server starts a component's own ECs
+ * (ec_entry.S). Not to be called. */
+void nova_ec_entry(void);
