@@ -44,3 +44,5 @@ void vmm_printf(const char *fmt, ...)
     if (n > 0)
         vmm_console(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
+
+bool vmm_console_pending(void) { return pending_len != 0; }

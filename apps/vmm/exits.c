@@ -50,13 +50,27 @@ static void on_io(struct vcpu *v, struct exit *e)
     skip(e);
 }
 
+/* A vCPU halted with interrupts off is stopped (Linux stops its other CPUs
+ * so when it powers off or panics); when all are, the guest cannot go on. */
+static void halt_for_good(struct vcpu *v, struct exit *e)
+{
+    v->halted = v->halted_for_good = true;
+    e->out.actv_state = NOVA_ACTV_STATE_HLT;
+    e->out.mtd |= NOVA_MTD_STA;
+    for (unsigned i = 0; i < vmm.vcpus; i++)
+        if (!vmm.vcpu[i].halted_for_good)
+            return;
+    vmm_report(v, "every vCPU halted with interrupts off (the last at rip 0x%lx): the guest has stopped",
+               (unsigned long)e->in.rip);
+    vmm_stop(v);
+}
+
 static void on_hlt(struct vcpu *v, struct exit *e)
 {
     skip(e);
     uart_flush(&board.com1);
     if (!(e->in.rflags & RFLAGS_IF)) {
-        vmm_report(v, "the guest halted with interrupts off at rip 0x%lx", (unsigned long)e->in.rip);
-        vmm_stop(v);
+        halt_for_good(v, e);   /* only an NMI, which the VMM never sends, would wake it */
         return;
     }
     if (board_pending_vector(v->index, vmm_now()) >= 0)
@@ -69,6 +83,11 @@ static void on_hlt(struct vcpu *v, struct exit *e)
 static void on_recall(struct vcpu *v, struct exit *e)
 {
     v->recall_pending = false;
+    if (v->halted_for_good) {
+        e->out.actv_state = NOVA_ACTV_STATE_HLT;   /* stays stopped */
+        e->out.mtd |= NOVA_MTD_STA;
+        return;
+    }
     if (v->wait_sipi) {
         if (v->sipi_vector >= 0) {
             vmm_start_ap(v, e);

@@ -53,6 +53,20 @@ static uint64_t thread_pointer(void)
     return tp;
 }
 
+/* The console's input portal, if the VMM uses one and it is callable from
+ * vCPU 0's CPU (NOVA calls do not cross CPUs). */
+static uint64_t input_sel(unsigned cpu)
+{
+    if (!nova_component.console_input_sel)
+        printf("vmm: no console_input in uses: the guest gets no keyboard\n");
+    else if (cpu != nova_component.cpu)
+        printf("vmm: vCPU 0 is on CPU %u, the VMM (and its console) on CPU %u: the guest gets no keyboard\n", cpu,
+               nova_component.cpu);
+    else
+        return nova_component.console_input_sel;
+    return 0;
+}
+
 int main(void)
 {
     const struct nova_vm_desc *d = nova_vm_desc();
@@ -76,7 +90,7 @@ int main(void)
         printf("vmm: this machine cannot run the VM: its CPUs have no SVM with nested paging (create_ec: BAD_FTR)\n");
         return 1;
     }
-    if (st != NOVA_SUCCESS || !vmm_timer_start(cpus[0], VCPU_PRIORITY)) {
+    if (st != NOVA_SUCCESS || !vmm_timer_start(cpus[0], VCPU_PRIORITY, input_sel(cpus[0]))) {
         printf("vmm: cannot create the VM's PD, vCPUs, portals or timer (status %d): out of kernel memory?\n", st);
         return 1;
     }

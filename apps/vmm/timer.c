@@ -13,10 +13,50 @@
 
 static uint8_t stack[TIMER_STACK] __attribute__((aligned(16)));
 
+/* Keyboard input, from the console driver's input portal to vCPU 0's
+ * handler: one producer (this EC), one consumer (vmm_input_drain). */
+static char input[4096];
+static volatile unsigned input_head, input_tail;   /* free-running */
+static uint64_t input_sel;
+
+#define INPUT_POLL_MS 5u
+
+static void poll_input(uint64_t now)
+{
+    static uint64_t next;
+    if (!input_sel || now < next)
+        return;
+    next = now + (uint64_t)vmm.tsc_khz * INPUT_POLL_MS;
+    unsigned head = input_head, tail = __atomic_load_n(&input_tail, __ATOMIC_ACQUIRE);
+    unsigned room = sizeof input - (head - tail);
+    char buf[256];
+    size_t n = console_read_with((struct nova_utcb *)(uintptr_t)TIMER_UTCB, input_sel, buf,
+                                 room < sizeof buf ? room : sizeof buf, 0);
+    for (size_t i = 0; i < n; i++)
+        input[(head + i) % sizeof input] = buf[i];
+    __atomic_store_n(&input_head, head + (unsigned)n, __ATOMIC_RELEASE);
+    if (n)
+        vmm_kick(&vmm.vcpu[0]);
+}
+
+void vmm_input_drain(void)
+{
+    unsigned tail = input_tail, head = __atomic_load_n(&input_head, __ATOMIC_ACQUIRE);
+    while (tail != head) {
+        uint8_t c = (uint8_t)input[tail % sizeof input];
+        if (!uart_input(&board.com1, &c, 1))
+            break;   /* the guest's FIFO is full: the rest waits */
+        tail++;
+    }
+    __atomic_store_n(&input_tail, tail, __ATOMIC_RELEASE);
+    board_update_irqs();
+}
+
 static _Noreturn void timer_loop(void)
 {
     for (;;) {
         uint64_t now = vmm_now();
+        poll_input(now);
         for (unsigned i = 0; i < vmm.vcpus; i++) {
             struct vcpu *v = &vmm.vcpu[i];
             if (v->started && !v->stopped && board_next_event(i) <= now)
@@ -36,8 +76,9 @@ void vmm_timer_startup(struct nova_utcb *u)
 
 void vmm_exit_entry(void);
 
-bool vmm_timer_start(unsigned cpu, unsigned priority)
+bool vmm_timer_start(unsigned cpu, unsigned priority, uint64_t console_input_sel)
 {
+    input_sel = console_input_sel;
     for (unsigned i = 0; i < TIMER_STACK; i += 4096)
         stack[i] = 0;   /* no page fault on the timer EC (its pager may be on another CPU) */
     uint64_t evt = vmm_sel_alloc(NOVA_EVT_COUNT), ec = vmm_sel_alloc(1), sc = vmm_sel_alloc(1);

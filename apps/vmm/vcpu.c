@@ -2,7 +2,9 @@
  * ECs, the vCPUs and their SCs; and the round trip of one exit. */
 #include <stdlib.h>
 #include <string.h>
+#include "board.h"
 #include "console.h"
+#include "platform.h"
 #include "timer.h"
 #include "vmm.h"
 
@@ -133,6 +135,15 @@ static void write_reply(struct vcpu *v, const struct exit *e)
     v->utcb->head.items = nova_utcb_items(0, e->typed);
 }
 
+/* The PICs and the console output belong to vCPU 0: when another vCPU's
+ * guest raised a PIC interrupt (the UART's, say) or left output, vCPU 0 must
+ * look at it even if it is halted. */
+static void wake_vcpu0_if_needed(void)
+{
+    if (pic_pending_vector(&board.pic) >= 0 || vmm_console_pending())
+        vmm_kick(&vmm.vcpu[0]);
+}
+
 _Noreturn void vmm_exit(uint64_t pid)
 {
     unsigned index = (unsigned)(pid >> 8);
@@ -156,9 +167,13 @@ _Noreturn void vmm_exit(uint64_t pid)
     e->typed = 0;
     v->exits[e->number]++;
     vmm_lock(index);
-    if (index == 0)
+    if (index == 0) {
         vmm_console_flush();
+        vmm_input_drain();
+    }
     bool go_on = vmm_handle_exit(v, e);
+    if (index)
+        wake_vcpu0_if_needed();
     vmm_unlock();
     if (!go_on)
         stop_forever();

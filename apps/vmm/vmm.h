@@ -30,6 +30,7 @@ struct vcpu {
     uint64_t exits[256];            /* exits by number, for the figures */
     bool started;                   /* got its start state (STARTUP, SIPI) */
     volatile bool halted;           /* left in the HLT activity state */
+    bool halted_for_good;           /* halted with interrupts off */
     volatile bool recall_pending;   /* kicked, RECALL not yet handled */
     volatile bool stopped;
     bool wait_sipi;                 /* an AP before its start-up IPI */

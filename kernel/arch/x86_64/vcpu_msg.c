@@ -130,8 +130,11 @@ static void store_system(const struct vmcb *v, bool halted, unsigned event, uint
         a->qual[1] = is_exit(event) ? v->exitinfo2 : 0;
     }
     if (mtd & NOVA_MTD_INJ) {
-        /* an event the exit interrupted (EXITINTINFO): the VMM delivers it again */
-        uint64_t pending = is_exit(event) ? v->exitintinfo : 0;
+        /* An event the exit interrupted (EXITINTINFO), or, at STARTUP and
+         * RECALL, which come before the guest ran again, the injection
+         * still waiting in EVENTINJ: either way the VMM delivers it again,
+         * as its reply replaces what waits. */
+        uint64_t pending = is_exit(event) ? v->exitintinfo : v->eventinj;
         a->inj_info = (uint32_t)pending | ((v->intercept_ctrl1 & SVM_CTRL1_VINTR) ? NOVA_INJ_INFO_I : 0);
         a->inj_error = (uint32_t)(pending >> 32);
     }
