@@ -31,7 +31,8 @@ function(novum_guest_artefact name out_var)
         add_custom_command(
             OUTPUT ${NOVUM_GUEST_FILE_debian-kernel} ${NOVUM_GUEST_FILE_busybox-initramfs}
             COMMAND ${src}/fetch.sh ${NOVUM_GUEST_DIR}
-            DEPENDS ${src}/fetch.sh ${src}/mkinitramfs.py ${src}/init
+            DEPENDS ${src}/fetch.sh ${src}/mkinitramfs.py ${src}/init ${src}/mkhypercalls.sh
+                    ${src}/kvm_hypercalls.c
             COMMENT "Fetching Debian's Linux kernel and busybox-static, building the initramfs"
             VERBATIM)
         add_custom_target(guest_images ALL
