@@ -7,19 +7,21 @@
 set(NOVUM_GUEST_DIR ${CMAKE_BINARY_DIR}/guest)
 set(NOVUM_GUEST_FILE_debian-kernel ${NOVUM_GUEST_DIR}/vmlinuz)
 set(NOVUM_GUEST_FILE_busybox-initramfs ${NOVUM_GUEST_DIR}/initramfs.cpio.gz)
-# Bad guest kernels for the vm-bad-* projects (tools/guest/mkbadkernel.py):
-# no download, a few KiB each.
+# Bad guest kernels for the vm-bad-* projects and the CPL 0 hypercall probe
+# of vm-hypercall-probe (tools/guest/mkbadkernel.py): no download, a few
+# KiB each.
 set(NOVUM_BAD_KERNELS triple-fault outside-ram truncated garbage)
 foreach(kind ${NOVUM_BAD_KERNELS})
     set(NOVUM_GUEST_FILE_bad-kernel-${kind} ${NOVUM_GUEST_DIR}/bad/${kind}.bzimage)
 endforeach()
+set(NOVUM_GUEST_FILE_hypercall-probe-kernel ${NOVUM_GUEST_DIR}/bad/hypercall-probe.bzimage)
 
 function(novum_guest_artefact name out_var)
     set(file "${NOVUM_GUEST_FILE_${name}}")
     if(NOT file)
         message(FATAL_ERROR "no build rule for the guest artefact @${name}")
     endif()
-    if(name MATCHES "^bad-kernel-")
+    if(name MATCHES "^bad-kernel-" OR name STREQUAL "hypercall-probe-kernel")
         novum_bad_kernels()
         set(${out_var} "${file}" PARENT_SCOPE)
         return()
@@ -48,7 +50,7 @@ function(novum_bad_kernels)
         return()
     endif()
     set_property(GLOBAL PROPERTY NOVUM_BAD_KERNELS_DEFINED TRUE)
-    set(files "")
+    set(files ${NOVUM_GUEST_FILE_hypercall-probe-kernel})
     foreach(kind ${NOVUM_BAD_KERNELS})
         list(APPEND files ${NOVUM_GUEST_FILE_bad-kernel-${kind}})
     endforeach()
@@ -57,7 +59,7 @@ function(novum_bad_kernels)
         OUTPUT ${files}
         COMMAND ${Python3_EXECUTABLE} ${script} ${NOVUM_GUEST_DIR}/bad
         DEPENDS ${script}
-        COMMENT "Writing the bad guest kernels (triple fault, outside RAM, truncated, garbage)"
+        COMMENT "Writing the bad guest kernels (triple fault, outside RAM, truncated, garbage) and the hypercall probe"
         VERBATIM)
     add_custom_target(bad_guest_kernels ALL DEPENDS ${files})
 endfunction()

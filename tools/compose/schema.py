@@ -37,6 +37,7 @@ ARTEFACTS = {
     "bad-kernel-outside-ram": "a bzImage whose entry code writes guest-physical 0x40000000",
     "bad-kernel-truncated": "a bzImage shorter than its setup header says",
     "bad-kernel-garbage": "a bzImage whose entry code is pseudo-random bytes",
+    "hypercall-probe-kernel": "a bzImage that makes each KVM hypercall from CPL 0 and checks the answers",
 }
 
 _NAME = re.compile(r"[a-z][a-z0-9_-]*\Z")

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write the bad guest kernels that the vm-bad-* projects boot.
+"""Write the bad guest kernels that the vm-bad-* projects boot, and a probe
+of the KVM hypercalls from CPL 0 (projects/vm-hypercall-probe).
 
     mkbadkernel.py OUT_DIR
 
@@ -11,6 +12,8 @@ writes one file per entry of KINDS into OUT_DIR, named <kind>.bzimage:
   truncated     a setup header whose syssize promises 64 KiB of kernel, and
                 4 KiB of it in the file
   garbage       4 KiB of pseudo-random bytes (a fixed SHA-256 stream) as code
+  hypercall-probe  makes each KVM hypercall from CPL 0, checks the answer,
+                prints a line per call on COM1 and powers off (PM1a_CNT)
 
 Each is a minimal bzImage as the VMM's loader reads it
 (apps/vmm/model/bzimage.c): a boot sector with 0xAA55, a setup header with
@@ -85,6 +88,110 @@ def bzimage(payload, syssize_bytes=None, init_size=0x10000):
     return bytes(setup) + payload
 
 
+class Asm:
+    """Just enough of a 32-bit assembler for the hypercall probe: bytes,
+    labels, rel32 branches and absolute addresses of labels (the code runs
+    at LOAD_ADDRESS), resolved by code()."""
+
+    def __init__(self):
+        self.out = bytearray()
+        self.labels = {}
+        self.fixups = []   # (offset, label, relative)
+
+    def emit(self, hexbytes, *imm32):
+        self.out += bytes.fromhex(hexbytes) + b"".join(struct.pack("<I", v & 0xFFFFFFFF) for v in imm32)
+
+    def label(self, name):
+        self.labels[name] = len(self.out)
+
+    def ref(self, hexbytes, label, relative):
+        """An instruction ending in a 32-bit field that holds the label:
+        relative to the instruction's end, or its absolute address."""
+        self.out += bytes.fromhex(hexbytes)
+        self.fixups.append((len(self.out), label, relative))
+        self.out += b"\0" * 4
+
+    def code(self):
+        for at, label, relative in self.fixups:
+            target = self.labels[label]
+            value = target - (at + 4) if relative else LOAD_ADDRESS + target
+            struct.pack_into("<i" if relative else "<I", self.out, at, value)
+        return bytes(self.out)
+
+
+CLOCK_PAIRING_GPA = 0x80000
+# (name, rax, rbx, rcx, rdx, rsi, expected eax); the VMM's answers from CPL 0
+# (apps/vmm/intercepts.c): -KVM_ENOSYS -1000, -KVM_EOPNOTSUPP -95.
+PROBES = (
+    ("VAPIC_POLL_IRQ", 1, 0, 0, 0, 0, 0),
+    ("KICK_CPU", 5, 0, 0, 0, 0, 0),
+    ("CLOCK_PAIRING", 9, CLOCK_PAIRING_GPA, 0, 0, 0, 0),
+    ("CLOCK_PAIRING type 1", 9, CLOCK_PAIRING_GPA, 1, 0, 0, -95),
+    ("CLOCK_PAIRING outside RAM", 9, OUTSIDE_GPA, 0, 0, 0, -95),
+    ("SEND_IPI", 10, 0b11, 0, 0, 0xF0, 1),   # APIC IDs 0 and 1; the VM has one vCPU
+    ("SCHED_YIELD", 11, 0, 0, 0, 0, 0),
+    ("unknown", 0x7FFF, 0, 0, 0, 0, -1000),
+)
+
+
+def hypercall_probe():
+    """Entry code that makes each hypercall of PROBES at CPL 0, prints
+    "hypercall-probe: <name>: ok" or "... FAIL" on COM1 per call (and checks
+    that CLOCK_PAIRING wrote a TSC), then a summary, and powers off through
+    PM1a_CNT (SLP_TYP 5 | SLP_EN)."""
+    a = Asm()
+    a.emit("bc", 0x90000)                        # mov esp, 0x90000
+    a.emit("31 ff")                              # xor edi, edi: failures
+    for i, (name, rax, rbx, rcx, rdx, rsi, want) in enumerate(PROBES):
+        a.emit("b8", rax)                        # mov eax, rax
+        a.emit("bb", rbx)                        # mov ebx, rbx
+        a.emit("b9", rcx)                        # mov ecx, rcx
+        a.emit("ba", rdx)                        # mov edx, rdx
+        a.emit("be", rsi)                        # mov esi, rsi
+        a.emit("0f 01 d9")                       # vmmcall
+        a.emit("3d", want)                       # cmp eax, want
+        a.ref("0f 85", f"fail{i}", True)         # jne fail<i>
+        if rax == 9 and want == 0:               # a TSC in kvm_clock_pairing.tsc
+            a.emit("a1", CLOCK_PAIRING_GPA + 16)     # mov eax, [tsc]
+            a.emit("0b 05", CLOCK_PAIRING_GPA + 20)  # or eax, [tsc + 4]
+            a.ref("0f 84", f"fail{i}", True)         # jz fail<i>
+        a.ref("be", f"ok{i}", False)             # mov esi, "... ok"
+        a.ref("e8", "print", True)               # call print
+        a.ref("e9", f"next{i}", True)            # jmp next<i>
+        a.label(f"fail{i}")
+        a.emit("47")                             # inc edi
+        a.ref("be", f"bad{i}", False)            # mov esi, "... FAIL"
+        a.ref("e8", "print", True)               # call print
+        a.label(f"next{i}")
+    a.emit("85 ff")                              # test edi, edi
+    a.ref("be", "passed", False)                 # mov esi, summary (flags kept)
+    a.emit("74 05")                              # jz +5
+    a.ref("be", "failed", False)                 # mov esi, other summary
+    a.ref("e8", "print", True)                   # call print
+    a.emit("66 ba 04 06")                        # mov dx, 0x604 (PM1a_CNT)
+    a.emit("66 b8 00 34")                        # mov ax, 0x3400 (SLP_TYP 5, SLP_EN)
+    a.emit("66 ef")                              # out dx, ax
+    a.emit("f4")                                 # hlt (not reached)
+    a.label("print")                             # esi: a NUL-terminated string to COM1
+    a.emit("66 ba f8 03")                        # mov dx, 0x3f8
+    a.emit("ac")                                 # lodsb
+    a.emit("84 c0")                              # test al, al
+    a.emit("74 03")                              # jz +3
+    a.emit("ee")                                 # out dx, al
+    a.emit("eb f8")                              # jmp lodsb
+    a.emit("c3")                                 # ret
+    for i, probe in enumerate(PROBES):
+        a.label(f"ok{i}")
+        a.out += f"hypercall-probe: {probe[0]}: ok\n".encode() + b"\0"
+        a.label(f"bad{i}")
+        a.out += f"hypercall-probe: {probe[0]}: FAIL\n".encode() + b"\0"
+    a.label("passed")
+    a.out += f"hypercall-probe: {len(PROBES)} passed at CPL 0\n".encode() + b"\0"
+    a.label("failed")
+    a.out += b"hypercall-probe: some FAILED at CPL 0\n\0"
+    return a.code()
+
+
 TRUNCATED_CLAIM = 0x10000   # what the truncated image's syssize says
 TRUNCATED_HAS = 0x1000      # what it holds
 
@@ -94,6 +201,7 @@ KINDS = {
     "truncated": lambda: bzimage(TRIPLE_FAULT + b"\xf4" * (TRUNCATED_HAS - len(TRIPLE_FAULT)),
                                  syssize_bytes=TRUNCATED_CLAIM),
     "garbage": lambda: bzimage(garbage()),
+    "hypercall-probe": lambda: bzimage(hypercall_probe()),
 }
 
 

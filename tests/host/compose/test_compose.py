@@ -618,7 +618,7 @@ class VmSystem(ComposeTest):
                           "13: initrd '@debian-initrd' names no build artefact (known: "
                           "@bad-kernel-garbage, @bad-kernel-outside-ram, "
                           "@bad-kernel-triple-fault, @bad-kernel-truncated, "
-                          "@busybox-initramfs, @debian-kernel)")
+                          "@busybox-initramfs, @debian-kernel, @hypercall-probe-kernel)")
         self.assertErrors(vm_component('memory = "64M"', 'kernel = ""', "initrd = 3"),
                           "12: kernel must not be empty",
                           "13: initrd must be a string, not integer")

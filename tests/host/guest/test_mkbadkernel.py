@@ -15,7 +15,7 @@ import unittest
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 TOOL = os.path.join(ROOT, "tools", "guest", "mkbadkernel.py")
-KINDS = ("triple-fault", "outside-ram", "truncated", "garbage")
+KINDS = ("triple-fault", "outside-ram", "truncated", "garbage", "hypercall-probe")
 
 
 def loader_verdict(img):
@@ -78,7 +78,7 @@ class MkBadKernel(unittest.TestCase):
         return img[1024:1024 + struct.unpack_from("<I", img, 0x1F4)[0] * 16]
 
     def test_loader_verdicts(self):
-        for kind in ("triple-fault", "outside-ram", "garbage"):
+        for kind in ("triple-fault", "outside-ram", "garbage", "hypercall-probe"):
             self.assertIsNone(loader_verdict(self.images[kind]), kind)
         self.assertEqual(loader_verdict(self.images["truncated"]),
                          "truncated: file shorter than its setup sectors plus syssize")
@@ -107,6 +107,16 @@ class MkBadKernel(unittest.TestCase):
         garbage = disassemble(self.payload("garbage"))
         self.assertNotEqual(garbage[0], "hlt")
         self.assertIn("(bad)", garbage[:3])
+
+    @unittest.skipUnless(shutil.which("objdump"), "no objdump")
+    def test_hypercall_probe(self):
+        sys.path.insert(0, os.path.dirname(TOOL))
+        import mkbadkernel
+        code = disassemble(self.payload("hypercall-probe"))
+        self.assertEqual(code.count("vmmcall"), len(mkbadkernel.PROBES))
+        self.assertIn("out %ax,(%dx)", code)   # the power-off
+        for name, *_ in mkbadkernel.PROBES:
+            self.assertIn(f"hypercall-probe: {name}: ok\n".encode(), self.images["hypercall-probe"])
 
     def test_deterministic(self):
         other = tempfile.mkdtemp(prefix="novum-badkernel-")
