@@ -41,6 +41,7 @@ static const char *exit_name(unsigned n)
     case NOVA_SVM_EXIT_VMMCALL: return "VMMCALL";
     case NOVA_SVM_EXIT_INTR_WINDOW: return "interrupt window";
     case NOVA_SVM_EXIT_NPT_FAULT: return "NPT fault";
+    case NOVA_SVM_EXIT_TRIPLE_FAULT: return "triple fault";
     default: return "other";
     }
 }

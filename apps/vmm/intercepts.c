@@ -16,6 +16,7 @@
 #define KVM_HC_SEND_IPI 10
 #define KVM_HC_SCHED_YIELD 11
 #define KVM_ENOSYS 1000
+#define KVM_EPERM 1
 #define KVM_EOPNOTSUPP 95
 #define KVM_CLOCK_PAIRING_WALLCLOCK 0
 
@@ -120,9 +121,16 @@ static int64_t send_ipi(uint64_t low, uint64_t high, uint64_t min, uint64_t icr)
     return count;
 }
 
+/* Only the guest kernel may make hypercalls: SVM intercepts VMMCALL at any
+ * CPL, and a user process must not kick vCPUs, send IPIs or have the VMM
+ * write guest-physical memory (CLOCK_PAIRING). As KVM does
+ * (kvm_emulate_hypercall), CPL > 0 gets -KVM_EPERM whatever the number.
+ * SVM keeps the CPL in SS.DPL (the portal's MTD includes CS_SS). */
 static int64_t hypercall(struct vcpu *v, const struct nova_utcb_arch *in)
 {
     (void)v;
+    if (nova_seg_ar_dpl(in->ss.ar) != 0)
+        return -KVM_EPERM;
     switch (in->rax) {
     case KVM_HC_VAPIC_POLL_IRQ:
     case KVM_HC_SCHED_YIELD:   /* the host scheduler runs the others anyway */

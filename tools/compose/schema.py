@@ -32,6 +32,12 @@ VM_AREA_END = 0x0000100000000000 + VM_MEMORY_MAX
 ARTEFACTS = {
     "debian-kernel": "Debian 12's Linux kernel (vmlinuz of linux-image-*-cloud-amd64)",
     "busybox-initramfs": "an initramfs (newc, gzip) of Debian's busybox-static and a small /init",
+    # tools/guest/mkbadkernel.py: guests that go wrong, for the vm-bad-* projects
+    "bad-kernel-triple-fault": "a bzImage whose entry code triple-faults",
+    "bad-kernel-outside-ram": "a bzImage whose entry code writes guest-physical 0x40000000",
+    "bad-kernel-truncated": "a bzImage shorter than its setup header says",
+    "bad-kernel-garbage": "a bzImage whose entry code is pseudo-random bytes",
+    "hypercall-probe-kernel": "a bzImage that makes each KVM hypercall from CPL 0 and checks the answers",
 }
 
 _NAME = re.compile(r"[a-z][a-z0-9_-]*\Z")

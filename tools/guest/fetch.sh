@@ -6,7 +6,8 @@
 # writes OUT_DIR/vmlinuz (the kernel of linux-image-*-cloud-amd64 exactly as
 # Debian ships it, the package that linux-image-cloud-amd64 depends on now;
 # linux-image-amd64's if there is no cloud flavour), OUT_DIR/initramfs.cpio.gz
-# (newc, gzip: Debian's busybox-static and tools/guest/init, made by
+# (newc, gzip: Debian's busybox-static, tools/guest/init and
+# /bin/kvm-hypercalls built from kvm_hypercalls.c by mkhypercalls.sh, made by
 # mkinitramfs.py) and OUT_DIR/versions.txt (the two packages and versions).
 # The packages are downloaded with `apt-get download` into OUT_DIR/debs and
 # reused from there. Nothing of this is committed: CMake runs this script
@@ -32,7 +33,7 @@ finish() {
 trap finish EXIT
 
 step="check tools"
-for tool in apt-cache apt-get dpkg-deb python3; do
+for tool in apt-cache apt-get dpkg-deb python3 gcc; do
     command -v "$tool" >/dev/null || fail "$tool is missing (run tools/setup.sh)"
 done
 mkdir -p "$out/debs" || fail "cannot create $out/debs"
@@ -94,8 +95,12 @@ step="extract busybox from $(basename "$busybox_deb")"
 dpkg-deb -x "$busybox_deb" "$work/busybox" || fail "dpkg-deb -x $busybox_deb"
 [ -x "$work/busybox/bin/busybox" ] || fail "the package has no executable bin/busybox"
 
+step="build kvm-hypercalls"
+"$here/mkhypercalls.sh" "$work/kvm-hypercalls" || fail "mkhypercalls.sh (gcc)"
+
 step="build the initramfs"
 python3 "$here/mkinitramfs.py" --busybox "$work/busybox/bin/busybox" --init "$here/init" \
+    --file "bin/kvm-hypercalls=$work/kvm-hypercalls" \
     --out "$work/initramfs.cpio.gz" || fail "mkinitramfs.py"
 
 step="install the images"

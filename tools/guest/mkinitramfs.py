@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Write the Linux guest's initramfs: a gzip'd newc cpio archive.
 
-    mkinitramfs.py --busybox BUSYBOX --init INIT --out initramfs.cpio.gz
+    mkinitramfs.py --busybox BUSYBOX --init INIT [--file DEST=SRC ...] --out initramfs.cpio.gz
 
 It holds the directories /bin /sbin /usr/bin /usr/sbin /dev /proc /sys
 /tmp /root, the device node /dev/console (so that init has a console
-before it mounts devtmpfs), /bin/busybox and /init. Written in Python so
+before it mounts devtmpfs), /bin/busybox, /init and each --file's SRC as
+the executable DEST (a path in one of those directories, such as
+bin/kvm-hypercalls). Written in Python so
 that no cpio tool and no root rights are needed; every timestamp is 0, so
 the same inputs give the same bytes.
 """
@@ -51,13 +53,34 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--busybox", required=True, help="a static busybox binary")
     ap.add_argument("--init", required=True, help="the script that becomes /init")
+    ap.add_argument("--file", action="append", default=[], metavar="DEST=SRC",
+                    help="also install SRC as the executable DEST (e.g. bin/tool=build/tool)")
     ap.add_argument("--out", required=True, help="where the .cpio.gz goes")
     args = ap.parse_args(argv)
+    extra = []
+    for spec in args.file:
+        dest, eq, src = spec.partition("=")
+        dest = dest.strip("/")
+        if not eq or not dest or not src:
+            print(f"mkinitramfs.py: --file {spec!r} is not DEST=SRC", file=sys.stderr)
+            return 1
+        if os.path.dirname(dest) not in DIRS or ".." in dest.split("/"):
+            print(f"mkinitramfs.py: --file {spec!r}: DEST must be a file in one of "
+                  f"{', '.join('/' + d for d in DIRS)}", file=sys.stderr)
+            return 1
+        if dest in ("bin/busybox", "init") or dest in (d for d, _ in extra):
+            print(f"mkinitramfs.py: --file {spec!r}: {dest} is there already", file=sys.stderr)
+            return 1
+        extra.append((dest, src))
     try:
         with open(args.busybox, "rb") as f:
             busybox = f.read()
         with open(args.init, "rb") as f:
             init = f.read()
+        files = []
+        for dest, src in extra:
+            with open(src, "rb") as f:
+                files.append((dest, f.read()))
     except OSError as e:
         print(f"mkinitramfs.py: cannot read {e.filename}: {e.strerror}", file=sys.stderr)
         return 1
@@ -73,6 +96,8 @@ def main(argv=None):
     cpio.add("dev/console", stat.S_IFCHR | 0o600, rdev=(5, 1))
     cpio.add("bin/busybox", stat.S_IFREG | 0o755, busybox)
     cpio.add("init", stat.S_IFREG | 0o755, init)
+    for dest, data in files:
+        cpio.add(dest, stat.S_IFREG | 0o755, data)
     data = gzip.compress(cpio.finish(), compresslevel=9, mtime=0)
     try:
         with open(args.out + ".tmp", "wb") as f:

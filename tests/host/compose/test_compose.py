@@ -616,7 +616,9 @@ class VmSystem(ComposeTest):
                           f"12: kernel file 'images/vmlinuz' not found (looked for "
                           f"{self.images}/vmlinuz)",
                           "13: initrd '@debian-initrd' names no build artefact (known: "
-                          "@busybox-initramfs, @debian-kernel)")
+                          "@bad-kernel-garbage, @bad-kernel-outside-ram, "
+                          "@bad-kernel-triple-fault, @bad-kernel-truncated, "
+                          "@busybox-initramfs, @debian-kernel, @hypercall-probe-kernel)")
         self.assertErrors(vm_component('memory = "64M"', 'kernel = ""', "initrd = 3"),
                           "12: kernel must not be empty",
                           "13: initrd must be a string, not integer")

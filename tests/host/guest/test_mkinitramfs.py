@@ -44,9 +44,10 @@ class MkInitramfs(unittest.TestCase):
             f.write(b"\x7fELF" + b"x" * 1001)
         self.out = os.path.join(self.tmp, "initramfs.cpio.gz")
 
-    def run_tool(self, busybox=None, init=INIT):
+    def run_tool(self, busybox=None, init=INIT, files=()):
+        extra = [a for spec in files for a in ("--file", spec)]
         return subprocess.run([sys.executable, TOOL, "--busybox", busybox or self.busybox,
-                               "--init", init, "--out", self.out], capture_output=True, text=True)
+                               "--init", init, *extra, "--out", self.out], capture_output=True, text=True)
 
     def test_contents(self):
         r = self.run_tool()
@@ -76,6 +77,36 @@ class MkInitramfs(unittest.TestCase):
         self.assertEqual((r.returncode, r.stderr.strip()),
                          (1, f"mkinitramfs.py: {self.busybox} is no ELF file"))
         r = self.run_tool(busybox=os.path.join(self.tmp, "missing"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot read", r.stderr)
+        self.assertFalse(os.path.exists(self.out))
+
+    def test_extra_files(self):
+        tool = os.path.join(self.tmp, "tool")
+        with open(tool, "wb") as f:
+            f.write(b"\x7fELF tool")
+        r = self.run_tool(files=[f"bin/kvm-hypercalls={tool}", f"/usr/bin/other={tool}"])
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        with open(self.out, "rb") as f:
+            files = parse_newc(gzip.decompress(f.read()))
+        self.assertEqual(files["bin/kvm-hypercalls"], (stat.S_IFREG | 0o755, (0, 0), b"\x7fELF tool"))
+        self.assertEqual(files["usr/bin/other"][2], b"\x7fELF tool")
+
+    def test_refuses_bad_extra_files(self):
+        tool = os.path.join(self.tmp, "tool")
+        with open(tool, "wb") as f:
+            f.write(b"x")
+        for spec, why in (("bin/x", "is not DEST=SRC"), ("=" + tool, "is not DEST=SRC"),
+                          (f"etc/x={tool}", "DEST must be a file in one of"),
+                          (f"bin/../x={tool}", "DEST must be a file in one of"),
+                          (f"init={tool}", "DEST must be a file in one of"),
+                          (f"bin/busybox={tool}", "bin/busybox is there already")):
+            r = self.run_tool(files=[spec])
+            self.assertEqual(r.returncode, 1, spec)
+            self.assertIn(why, r.stderr, spec)
+        r = self.run_tool(files=[f"bin/a={tool}", f"bin/a={tool}"])
+        self.assertIn("bin/a is there already", r.stderr)
+        r = self.run_tool(files=[f"bin/a={self.tmp}/missing"])
         self.assertEqual(r.returncode, 1)
         self.assertIn("cannot read", r.stderr)
         self.assertFalse(os.path.exists(self.out))
