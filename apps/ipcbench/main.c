@@ -48,11 +48,18 @@
 #define GUEST_GPA       0x1000u                    /* where the guest code page appears */
 
 #define PAGE_SIZE       4096u
+#ifdef IPCBENCH_TRACE
+/* ipcbench_trace, for tools/trace-ipc: one sample per figure, each between
+ * the markers trace_begin and trace_end, so that an instruction trace of the
+ * whole boot stays small and the script finds the round trips in it. */
+#define ITERATIONS      1u
+#else
 #define ITERATIONS      10000u
+#endif
 #define WARMUP          16u
 #define MAX_PAGER_FAULTS 64u                       /* more means the fault is never resolved */
 
-static uint64_t samples[ITERATIONS];
+static uint64_t samples[ITERATIONS + 1];   /* one spare: GCC cannot see that vmm_entry stops in time */
 
 /* Each stack fills whole pages of its own. Handlers are entered like a C
  * function that was just called: RSP = 16-byte aligned top - 8. */
@@ -71,6 +78,15 @@ static inline uint64_t rdtsc(void)
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
     return (uint64_t)hi << 32 | lo;
 }
+
+#ifdef IPCBENCH_TRACE
+/* Found by symbol in the trace; `used` and the asm keep them apart and alive. */
+__attribute__((noinline, used)) void trace_begin(void) { __asm__ volatile("" ::: "memory"); }
+__attribute__((noinline, used)) void trace_end(void) { __asm__ volatile("" ::: "memory"); }
+#else
+static inline void trace_begin(void) {}
+static inline void trace_end(void) {}
+#endif
 
 static const char *status_name(enum nova_status s)
 {
@@ -206,6 +222,10 @@ static void vmm_entry(uint64_t pid)
     u->head.items = nova_utcb_items(0, 0);
     if (exit == NOVA_SVM_EXIT_CPUID) {
         unsigned n = vm_exits++;
+        if (n == WARMUP + 1)
+            trace_end();   /* the traced sample: from one handler entry to the next */
+        else if (n == WARMUP)
+            trace_begin();
         if (n > WARMUP)
             samples[n - WARMUP - 1] = now - vm_last_tsc;
         vm_last_tsc = now;
@@ -292,9 +312,11 @@ static void bench_call(const char *what, unsigned flags, unsigned words)
     }
     for (unsigned i = 0; i < ITERATIONS; i++) {
         u->head.items = nova_utcb_items(words, 0);
+        trace_begin();
         uint64_t t0 = rdtsc();
         enum nova_status s = nova_call(pt, flags);
         uint64_t t1 = rdtsc();
+        trace_end();
         if (s != NOVA_SUCCESS) {
             nova_printf("ipcbench: call (%s) failed in iteration %u: status %u (%s)\n", what, i, (unsigned)s,
                         status_name(s));
@@ -310,9 +332,14 @@ static void bench_null(void)
     const char *what = "null hypercall (lookup of a null CRD)";
     for (unsigned i = 0; i < WARMUP + ITERATIONS; i++) {
         uint64_t crd = nova_crd_null();
+        bool traced = i == WARMUP;
+        if (traced)
+            trace_begin();
         uint64_t t0 = rdtsc();
         enum nova_status s = nova_lookup(&crd);
         uint64_t t1 = rdtsc();
+        if (traced)
+            trace_end();
         check(s, "lookup (null CRD)");
         if (i >= WARMUP)
             samples[i - WARMUP] = t1 - t0;
