@@ -6,7 +6,7 @@
 set(NOVUM_BUILD_TYPE "Debug" CACHE STRING "Debug (-Og -g, assertions) or Release (-O2)")
 set(NOVUM_MAX_CPUS "8" CACHE STRING "Most CPUs the kernel supports (HIP CPU descriptors)")
 set(NOVUM_PROJECT "hello" CACHE STRING "The system to build: a directory under projects/")
-set(NOVUM_EXT_DEBUG ON CACHE BOOL "Build in the debug hypercall extension (console output, QEMU exit)")
+set(NOVUM_EXT_DEBUG "" CACHE STRING "Build in the debug hypercall extension (console output, QEMU exit): ON, OFF, or empty for ON in Debug builds only")
 set(NOVUM_EXT_TLS ON CACHE BOOL "Build in the tls hypercall extension (an EC sets its own FS base)")
 set(NOVUM_QEMU_ACCEL "tcg" CACHE STRING "QEMU accelerator for run and tests: tcg or kvm")
 set(NOVUM_QEMU_CPU "max" CACHE STRING "QEMU CPU model for `ninja run`")

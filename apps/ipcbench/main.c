@@ -12,7 +12,9 @@
  * Figures (each over ITERATIONS samples, rdtsc around one hypercall):
  *   call+reply cross-PD, donating and non-donating (DD), with U = 0 and
  *   U = 8 untyped words (the client sends U words, the server echoes U
- *   words back); a null hypercall (lookup of a null CRD); and, when the HIP
+ *   words back); a null hypercall (lookup of a null CRD); the first again
+ *   once the root PD holds an I/O port (H-bit delegation from the kernel),
+ *   so that switching between the PDs switches port permissions; and, when the HIP
  *   reports SVM, one VM exit handled by a VMM portal and resumed (see
  *   bench_vm_exit). Minimum and median are printed. Under QEMU with
  * -icount shift=0,align=off,sleep=off one TSC tick is one retired
@@ -33,6 +35,8 @@
 #define SEL_SERVER_EC   0x62u
 #define SEL_SERVER_PT0  0x63u                      /* portal id 0: reply with U = 0 */
 #define SEL_SERVER_PT8  0x64u                      /* portal id 8: reply with U = 8 */
+#define SEL_GRANT_EC    0x65u                      /* gives the root PD a port from the kernel */
+#define SEL_GRANT_PT    0x66u
 #define SEL_VMM_EC      0x70u                      /* the VM exit handler, a local EC */
 #define SEL_VM_PD       0x71u
 #define SEL_VCPU        0x72u
@@ -45,20 +49,31 @@
 #define PAGER_UTCB      UINT64_C(0x0000200000000000)
 #define SERVER_UTCB     UINT64_C(0x0000300000000000)
 #define VMM_UTCB        UINT64_C(0x0000200000001000)
+#define GRANT_UTCB      UINT64_C(0x0000200000002000)
+#define BENCH_PORT      0x80u                      /* the POST code port: writing it does nothing */
 #define GUEST_GPA       0x1000u                    /* where the guest code page appears */
 
 #define PAGE_SIZE       4096u
+#ifdef IPCBENCH_TRACE
+/* ipcbench_trace, for tools/trace-ipc: one sample per figure, each between
+ * the markers trace_begin and trace_end, so that an instruction trace of the
+ * whole boot stays small and the script finds the round trips in it. */
+#define ITERATIONS      1u
+#else
 #define ITERATIONS      10000u
+#endif
 #define WARMUP          16u
 #define MAX_PAGER_FAULTS 64u                       /* more means the fault is never resolved */
 
-static uint64_t samples[ITERATIONS];
+static uint64_t samples[ITERATIONS + 1];   /* one spare: GCC cannot see that vmm_entry stops in time */
 
 /* Each stack fills whole pages of its own. Handlers are entered like a C
  * function that was just called: RSP = 16-byte aligned top - 8. */
 static uint8_t pager_stack[2 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t server_stack[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t vmm_stack[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t grant_stack[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+#define GRANT_SP  ((uintptr_t)grant_stack + sizeof grant_stack - 8)
 #define VMM_SP    ((uintptr_t)vmm_stack + sizeof vmm_stack - 8)
 #define PAGER_SP  ((uintptr_t)pager_stack + sizeof pager_stack - 8)
 #define SERVER_SP ((uintptr_t)server_stack + sizeof server_stack - 8)
@@ -71,6 +86,15 @@ static inline uint64_t rdtsc(void)
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
     return (uint64_t)hi << 32 | lo;
 }
+
+#ifdef IPCBENCH_TRACE
+/* Found by symbol in the trace; `used` and the asm keep them apart and alive. */
+__attribute__((noinline, used)) void trace_begin(void) { __asm__ volatile("" ::: "memory"); }
+__attribute__((noinline, used)) void trace_end(void) { __asm__ volatile("" ::: "memory"); }
+#else
+static inline void trace_begin(void) {}
+static inline void trace_end(void) {}
+#endif
 
 static const char *status_name(enum nova_status s)
 {
@@ -128,6 +152,38 @@ static void pager_entry(uint64_t pid)
     u->data.arch.mtd = 0;
     u->head.items = nova_utcb_items(0, 1);
     nova_reply(PAGER_SP);
+}
+
+/* Replies with one delegate item from the kernel (H bit): BENCH_PORT. */
+__attribute__((noinline, noreturn))
+static void grant_entry(uint64_t pid)
+{
+    (void)pid;
+    struct nova_utcb *u = (struct nova_utcb *)GRANT_UTCB;
+    u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(0)] = nova_item_delegate(BENCH_PORT, 1, 0, 0);
+    u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)] = nova_crd_pio(BENCH_PORT, 0, NOVA_PERM_PIO_A);
+    u->head.items = nova_utcb_items(0, 1);
+    nova_reply(GRANT_SP);
+}
+
+/* The root PD takes BENCH_PORT and uses it once: from now on a switch to
+ * or from it changes port permissions. */
+static void take_port(unsigned cpu)
+{
+    check(nova_create_ec(SEL_GRANT_EC, SEL_ROOT_PD, cpu, GRANT_UTCB, GRANT_SP, 0, 0), "create_ec (grant)");
+    check(nova_create_pt(SEL_GRANT_PT, SEL_ROOT_PD, SEL_GRANT_EC, 0, (uintptr_t)grant_entry), "create_pt (grant)");
+    struct nova_utcb *u = nova_root_utcb();
+    u->head.del = nova_crd_pio(0, 16, NOVA_PERM_PIO_A);   /* accept ports anywhere */
+    u->head.items = 0;
+    check(nova_call(SEL_GRANT_PT, 0), "call (grant a port)");
+    u->head.del = nova_crd_null();
+    uint64_t crd = nova_crd_pio(BENCH_PORT, 0, 0);
+    check(nova_lookup(&crd), "lookup (port)");
+    if (crd != nova_crd_pio(BENCH_PORT, 0, NOVA_PERM_PIO_A)) {
+        nova_printf("ipcbench: port 0x%x not granted\n", BENCH_PORT);
+        nova_exit(1);
+    }
+    __asm__ volatile("outb %0, %1" : : "a"((uint8_t)0), "Nd"((uint16_t)BENCH_PORT));   /* #GP if not */
 }
 
 static void setup(unsigned cpu)
@@ -206,6 +262,10 @@ static void vmm_entry(uint64_t pid)
     u->head.items = nova_utcb_items(0, 0);
     if (exit == NOVA_SVM_EXIT_CPUID) {
         unsigned n = vm_exits++;
+        if (n == WARMUP + 1)
+            trace_end();   /* the traced sample: from one handler entry to the next */
+        else if (n == WARMUP)
+            trace_begin();
         if (n > WARMUP)
             samples[n - WARMUP - 1] = now - vm_last_tsc;
         vm_last_tsc = now;
@@ -292,9 +352,11 @@ static void bench_call(const char *what, unsigned flags, unsigned words)
     }
     for (unsigned i = 0; i < ITERATIONS; i++) {
         u->head.items = nova_utcb_items(words, 0);
+        trace_begin();
         uint64_t t0 = rdtsc();
         enum nova_status s = nova_call(pt, flags);
         uint64_t t1 = rdtsc();
+        trace_end();
         if (s != NOVA_SUCCESS) {
             nova_printf("ipcbench: call (%s) failed in iteration %u: status %u (%s)\n", what, i, (unsigned)s,
                         status_name(s));
@@ -310,9 +372,14 @@ static void bench_null(void)
     const char *what = "null hypercall (lookup of a null CRD)";
     for (unsigned i = 0; i < WARMUP + ITERATIONS; i++) {
         uint64_t crd = nova_crd_null();
+        bool traced = i == WARMUP;
+        if (traced)
+            trace_begin();
         uint64_t t0 = rdtsc();
         enum nova_status s = nova_lookup(&crd);
         uint64_t t1 = rdtsc();
+        if (traced)
+            trace_end();
         check(s, "lookup (null CRD)");
         if (i >= WARMUP)
             samples[i - WARMUP] = t1 - t0;
@@ -335,6 +402,8 @@ int main(const struct nova_hip *hip, unsigned cpu)
     bench_call("call+reply cross-PD non-donating U=0", NOVA_FLAG_CALL_DD, 0);
     bench_call("call+reply cross-PD non-donating U=8", NOVA_FLAG_CALL_DD, 8);
     bench_null();
+    take_port(cpu);
+    bench_call("call+reply cross-PD donating U=0, caller holds a port", 0, 0);
     bench_vm_exit(hip, cpu);
     if (pager_faults > 8)
         nova_printf("ipcbench: note: %u page faults in all\n", pager_faults);

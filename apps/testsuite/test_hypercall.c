@@ -29,6 +29,14 @@ NOVA_TEST(undefined_hypercall_answers_bad_hyp)
     CHECK_EQ(r.rdi & 0xff, NOVA_BAD_HYP);
 }
 
+NOVA_TEST(hypercall_0xf_sub_operation_0_answers_bad_hyp)
+{
+    /* how a spec-only caller probes an undefined number (spec 5.1): no
+     * extension owns sub-operation 0, whichever are built in */
+    struct raw r = raw_hypercall(0xf, 0);
+    CHECK_EQ(r.rdi, NOVA_BAD_HYP);
+}
+
 NOVA_TEST(bad_hyp_clears_the_identifier_bits)
 {
     struct raw r = raw_hypercall(nova_hc_id(0xf, 0xf, 0x123456), 0x5a5a5a5a);

@@ -1,6 +1,9 @@
 /* The port I/O space of a PD (spec 2.1, 4.1.3): one permission bit per port,
- * kept as the x86 I/O permission bitmap (a clear bit allows the port), and
- * loaded into the CPU's TSS whenever an EC of the PD runs. */
+ * kept as the x86 I/O permission bitmap (a clear bit allows the port). The
+ * bitmap's frames are mapped in the PD's own address space where the TSS
+ * expects them (arch/memlayout.h: the TSS area), so loading its page table
+ * loads its port permissions; a PD that never held a port shares the
+ * kernel's all-ones pages and has no tables or frames of its own there. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
@@ -9,7 +12,7 @@
 
 struct space_pio {
     uint8_t *half[2];       /* 2 x 4 KiB of bitmap, allocated on first grant */
-    uint64_t generation;    /* bumped on every change, so CPUs reload it */
+    uint64_t *tables[3];    /* its own page tables for the TSS area: PDPT, PD, PT */
 };
 
 struct pd;

@@ -4,6 +4,8 @@
 #pragma once
 #include <nova/spec.h>
 
+struct ec;
+
 /* Answer the caller with `status` (in RDI), then let it continue, or
  * schedule if the hypercall took away its SC or left it not ready. A check
  * that fails ends the handler here with its error status. */
@@ -15,6 +17,9 @@ _Noreturn void sys_finish_resched(enum nova_status status);
  * (reply): no status now; whoever wakes it writes one (ec_wake), or its
  * portal entry. */
 _Noreturn void sys_block(void);
+/* The caller blocked like that, and `ec`, ready on the SC that runs now,
+ * runs at once: the IPC fast path's direct switch (ipc_fast.c). */
+_Noreturn void sys_switch(struct ec *ec);
 /* Execute the caller's hypercall again when it next runs: a preemption point
  * of long work (revoke), which picks up where it stopped. */
 _Noreturn void sys_restart(void);

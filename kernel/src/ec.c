@@ -184,7 +184,6 @@ _Noreturn void ec_resume(struct ec *ec)
     fs_base_switch_to(cpu, ec);
     tss_set_kernel_entry((uint64_t)(uintptr_t)(&ec->regs + 1));
     hpt_activate(ec->pd->pml4);
-    tss_load_iomap(&ec->pd->pio);
     fpu_switch_to(ec);
     big_unlock();
     if (ec->regs.vector == ENTRY_SYSCALL && user_canonical(ec->regs.rip))

@@ -130,6 +130,7 @@ static void deliver_reply(struct ec *callee, struct ec *caller)
 _Noreturn void sys_reply(struct sys_regs *r)
 {
     (void)r;   /* reply takes no arguments and answers no status */
+    ipc_fast_reply();   /* returns unless it could switch to the caller at once */
     struct ec *cur = this_cpu()->current;
     if (cur->caller)
         deliver_reply(cur, cur->caller);
@@ -142,6 +143,7 @@ _Noreturn void sys_reply(struct sys_regs *r)
 
 _Noreturn void sys_call(struct sys_regs *r)
 {
+    ipc_fast_call(r);   /* returns unless it could switch to the callee at once */
     struct hc_call a = hc_call_decode(r);
     struct ec *cur = this_cpu()->current;
     struct pt *pt = (struct pt *)cap_get(cur->pd, a.sel_pt, KOBJ_PT, NOVA_PERM_PT_CALL);

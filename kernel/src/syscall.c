@@ -82,6 +82,12 @@ _Noreturn void sys_block(void)
     schedule();
 }
 
+_Noreturn void sys_switch(struct ec *ec)
+{
+    debug_leave();
+    ec_resume(ec);
+}
+
 _Noreturn void sys_restart(void)
 {
     debug_leave();

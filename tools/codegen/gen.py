@@ -238,6 +238,9 @@ def check_shared_numbers(ext_hcs):
     nearly full) when the sub-operation tells them apart: each has
     operations, all select them with the same parameter, and no value is
     claimed twice."""
+    for h in ext_hcs:
+        check(all(op["value"] >= 1 for op in h["operations"]),
+              "hypercall %s: sub-operation 0 is no extension's: with it 0xf is undefined (5.1)" % h["name"])
     by_number = {}
     for h in ext_hcs:
         by_number.setdefault(h["number"], []).append(h)

@@ -4,24 +4,27 @@
 #include <arch/cpu_setup.h>
 #include <arch/fs_base.h>
 #include <arch/memlayout.h>
+#include <arch/paging.h>
 #include <arch/svm.h>
 #include "config.h"
 #include "console.h"
-#include "space_pio.h"
 #include "string.h"
 
 struct percpu percpu[NOVUM_MAX_CPUS];
 struct cpu_ident boot_cpu_ident;
 
 static uint64_t gdt[NOVUM_MAX_CPUS][7];
-/* The TSS with the I/O permission bitmap right behind it (iomap_base), plus
- * the all-ones byte the CPU reads past the last port. */
-struct tss_io {
+/* Every CPU's TSS, in one page that the TSS area maps in every address
+ * space (memlayout.h): the CPU reaches its TSS there, right below the
+ * bitmap of the address space it runs, while the kernel writes it here,
+ * through the image, whatever CR3 holds. */
+#define TSS_STRIDE 128u
+_Static_assert(sizeof(struct tss) <= TSS_STRIDE && NOVUM_MAX_CPUS * TSS_STRIDE <= 4096, "one page of TSSs");
+static bool tss_area_ready;
+static union {
     struct tss tss;
-    uint8_t iomap[8192];
-    uint8_t iomap_end;
-} __attribute__((packed, aligned(16)));
-static struct tss_io tss_io[NOVUM_MAX_CPUS];
+    uint8_t slot[TSS_STRIDE];
+} tss_page[NOVUM_MAX_CPUS] __attribute__((aligned(4096)));
 static uint8_t kstack[NOVUM_MAX_CPUS][16384] __attribute__((aligned(16)));
 static uint8_t df_stack[NOVUM_MAX_CPUS][4096] __attribute__((aligned(16)));
 
@@ -44,22 +47,23 @@ static void idt_init(void)
 static void gdt_load(unsigned cpu)
 {
     uint64_t *g = gdt[cpu];
-    uint64_t t = (uint64_t)(uintptr_t)&tss_io[cpu];
+    uint64_t t = TSS_AREA + cpu * TSS_STRIDE;
+    uint64_t limit = IOMAP_VA + 8192 - t;   /* up to the all-ones byte past the last port */
     g[0] = 0;
     g[1] = 0x00af9a000000ffffull;   /* kernel code 64 */
     g[2] = 0x00cf92000000ffffull;   /* kernel data */
     g[3] = 0x00cff2000000ffffull;   /* user data (DPL 3) */
     g[4] = 0x00affa000000ffffull;   /* user code 64 (DPL 3) */
-    g[5] = (sizeof(struct tss_io) - 1) | ((t & 0xffffff) << 16) | (0x89ull << 40) | (((t >> 24) & 0xff) << 56);
+    g[5] = (limit & 0xffff) | ((t & 0xffffff) << 16) | (0x89ull << 40) | ((limit >> 16 & 0xf) << 48) |
+           (((t >> 24) & 0xff) << 56);
     g[6] = t >> 32;
     struct { uint16_t limit; uint64_t base; } __attribute__((packed)) d = { sizeof gdt[cpu] - 1, (uint64_t)(uintptr_t)g };
     __asm__ volatile("lgdt %0\n"
                      "mov %1, %%ds\n mov %1, %%es\n mov %1, %%ss\n"
                      "pushq %2\n lea 1f(%%rip), %%rax\n pushq %%rax\n lretq\n1:\n"
                      : : "m"(d), "r"((uint64_t)SEL_KDATA), "i"(SEL_KCODE) : "rax", "memory");
-    tss_io[cpu].tss.iomap_base = sizeof(struct tss);
-    memset(tss_io[cpu].iomap, 0xff, sizeof tss_io[cpu].iomap + 1);   /* every port forbidden */
-    tss_io[cpu].tss.ist[0] = (uint64_t)(uintptr_t)&df_stack[cpu][sizeof df_stack[cpu]];
+    tss_page[cpu].tss.iomap_base = (uint16_t)(IOMAP_VA - t);
+    tss_page[cpu].tss.ist[0] = (uint64_t)(uintptr_t)&df_stack[cpu][sizeof df_stack[cpu]];
     __asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
 }
 
@@ -77,7 +81,11 @@ void cpu_setup(unsigned cpu, uint32_t apic_id)
     p->cpu = cpu;
     p->apic_id = apic_id;
     p->kstack_top = (uint64_t)(uintptr_t)&kstack[cpu][sizeof kstack[cpu]];
-    p->tss = &tss_io[cpu].tss;
+    p->tss = &tss_page[cpu].tss;
+    if (!tss_area_ready) {   /* the boot CPU, alone */
+        hpt_iomap_init(virt_to_phys(tss_page));
+        tss_area_ready = true;
+    }
     gdt_load(cpu);
     if (cpu == 0)
         idt_init();
@@ -92,33 +100,6 @@ void cpu_setup(unsigned cpu, uint32_t apic_id)
     wrmsr(MSR_FMASK, 0x47700);   /* clear TF, IF, DF, IOPL, NT, AC on entry */
     fpu_enable();
     svm_cpu_init(cpu);
-}
-
-/* Load the PD's port permissions into this CPU's TSS if they are not there:
- * PDs without ports share the all-ones bitmap, so switching between them
- * copies nothing. */
-void tss_load_iomap(const struct space_pio *pio)
-{
-    struct percpu *p = this_cpu();
-    struct tss_io *t = (struct tss_io *)p->tss;
-    bool has = pio->half[0] || pio->half[1];
-    uint64_t gen = __atomic_load_n(&pio->generation, __ATOMIC_ACQUIRE);
-    if (p->iomap_owner == pio && p->iomap_generation == gen)
-        return;
-    if (!has && !p->iomap_dirty) {
-        p->iomap_owner = pio;
-        p->iomap_generation = gen;
-        return;
-    }
-    for (unsigned h = 0; h < 2; h++) {
-        if (pio->half[h])
-            memcpy(&t->iomap[h * 4096], pio->half[h], 4096);
-        else
-            memset(&t->iomap[h * 4096], 0xff, 4096);
-    }
-    p->iomap_dirty = has;
-    p->iomap_owner = pio;
-    p->iomap_generation = gen;
 }
 
 uint64_t percpu_kstack_top(unsigned cpu) { return (uint64_t)(uintptr_t)&kstack[cpu][sizeof kstack[cpu]]; }

@@ -98,6 +98,37 @@ void *mmio_map(uint64_t pa, uint64_t size)
     return (void *)va;
 }
 
+static uint8_t iomap_ones[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint64_t *iomap_shared_pt;   /* the kernel's table for the TSS area */
+
+void hpt_iomap_init(uint64_t tss_pa)
+{
+    memset(iomap_ones, 0xff, sizeof iomap_ones);   /* every port forbidden */
+    uint64_t *e = walk(kernel_pml4, TSS_AREA, 0, frame_alloc, PTE_P | PTE_W);
+    if (!e)
+        panic("no memory for the TSS area");
+    uint64_t nx = cpu_has_nx ? PTE_NX : 0;
+    e[0] = tss_pa | PTE_P | PTE_W | PTE_G | nx;   /* the same in every address space */
+    for (unsigned i = 1; i <= 3; i++)
+        e[i] = virt_to_phys(iomap_ones) | PTE_P | nx;   /* the CPU only reads the bitmap */
+    iomap_shared_pt = e;
+}
+
+void hpt_iomap_private(uint64_t pml4, uint64_t *pdpt, uint64_t *pd, uint64_t *pt)
+{
+    memcpy(pt, iomap_shared_pt, PAGE_SIZE);
+    memset(pd, 0, PAGE_SIZE);
+    memset(pdpt, 0, PAGE_SIZE);
+    pd[idx(TSS_AREA, 1)] = virt_to_phys(pt) | PTE_P | PTE_W;
+    pdpt[idx(TSS_AREA, 2)] = virt_to_phys(pd) | PTE_P | PTE_W;
+    table(pml4)[idx(TSS_AREA, 3)] = virt_to_phys(pdpt) | PTE_P | PTE_W;
+}
+
+void hpt_iomap_set(uint64_t *pt, unsigned half, uint64_t pa)
+{
+    pt[idx(IOMAP_VA, 0) + half] = pa | PTE_P | (cpu_has_nx ? PTE_NX : 0);
+}
+
 uint64_t hpt_create_user(void)
 {
     uint64_t pml4 = frame_alloc();

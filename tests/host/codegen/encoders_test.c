@@ -365,7 +365,7 @@ static void dispatch(struct sys_regs *r)
 static void check_shared_slot(void)
 {
     static const struct { uint64_t op; const char *want; } cases[] = {
-        { 0, "debug" }, { 1, "debug" }, { 2, "bad_hyp" }, { 0xf, "bad_hyp" },
+        { 0, "bad_hyp" }, { 1, "debug" }, { 2, "debug" }, { 3, "bad_hyp" }, { 0xf, "bad_hyp" },
         { 0x10, "tls" }, { 0x11, "bad_hyp" }, { ~0ull, "bad_hyp" },
     };
     struct sys_regs r;
@@ -388,8 +388,10 @@ static void check_dispatch(void)
     static const char *const want[16] = {
         "call", "reply", "create_pd", "create_ec", "create_sc", "create_pt", "create_sm", "revoke",
         "lookup", "ec_ctrl", "sc_ctrl", "pt_ctrl", "sm_ctrl", "assign_pci", "assign_gsi",
-#if defined(NOVA_EXT_DEBUG)
-        "debug",   /* RSI 0 below: the debug extension's sub-operation 0 */
+#if defined(NOVA_EXT_DEBUG) && defined(NOVA_EXT_TLS)
+        "bad_hyp", /* RSI 0 below: no extension owns sub-operation 0 */
+#elif defined(NOVA_EXT_DEBUG)
+        "debug",   /* its handler alone answers every sub-operation */
 #elif defined(NOVA_EXT_TLS)
         "tls",     /* its handler alone answers every sub-operation */
 #else

@@ -319,6 +319,21 @@ class SpecSanity(unittest.TestCase):
         finally:
             shutil.rmtree(tmp)
 
+    def test_generator_rejects_sub_operation_0(self):
+        tmp = tempfile.mkdtemp(prefix="novum-badspec-")
+        try:
+            bad = os.path.join(tmp, "spec")
+            shutil.copytree(SPEC, bad)
+            path = os.path.join(bad, "extensions.toml")
+            text = read(path).replace('name = "set"\nvalue = 0x10', 'name = "set"\nvalue = 0', 1)
+            self.assertNotEqual(text, read(path))
+            with open(path, "w") as f:
+                f.write(text)
+            with self.assertRaisesRegex(gen.SpecError, "sub-operation 0 is no extension's"):
+                gen.load_spec(bad)
+        finally:
+            shutil.rmtree(tmp)
+
     def test_generator_rejects_overlapping_fields(self):
         tmp = tempfile.mkdtemp(prefix="novum-badspec-")
         try:

@@ -28,6 +28,4 @@ void cpu_setup(unsigned cpu, uint32_t apic_id);     /* GDT, TSS, IDT, MSRs, FPU,
 void tss_set_kernel_entry(uint64_t rsp0);
 /* Switch to the empty kernel stack of this CPU and call fn there. */
 _Noreturn void continue_on_kstack(void (*fn)(void), uint64_t stack_top);
-struct space_pio;
-void tss_load_iomap(const struct space_pio *pio);
 uint64_t percpu_kstack_top(unsigned cpu);

@@ -6,6 +6,14 @@
 #define PHYS_MAP_BASE   0xffff800000000000ul   /* direct map of all physical memory */
 #define PHYS_MAP_LIMIT  (512ul << 30)          /* one PML4 slot's worth */
 #define MMIO_BASE       0xffffffffc0000000ul   /* uncached device windows */
+/* The TSS area, the one kernel region that is not the same in every address
+ * space (PML4 slot 257, right after the direct map): page 0 holds every
+ * CPU's TSS, pages 1-2 the I/O permission bitmap of the address space that
+ * is loaded (all ones, or the PD's own bitmap frames), page 3 all ones for
+ * the byte the CPU reads past the last port. So switching CR3 switches
+ * bitmaps, as in NOVA (paging.c, space_pio.c). */
+#define TSS_AREA        0xffff808000000000ul
+#define IOMAP_VA        (TSS_AREA + 0x1000ul)
 
 /* User space is the lower canonical half minus its last page: a syscall at the
  * very top would return (sysret) to a non-canonical RIP, which faults in ring 0. */

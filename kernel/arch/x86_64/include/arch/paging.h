@@ -35,4 +35,12 @@ int hpt_map(uint64_t pml4, uint64_t va, uint64_t pa, unsigned rights);  /* 4 KiB
 void hpt_unmap(uint64_t pml4, uint64_t va);
 bool hpt_translate(uint64_t pml4, uint64_t va, uint64_t *pa, unsigned *rights);
 void *mmio_map(uint64_t pa, uint64_t size);
+/* The TSS area (memlayout.h): at first every address space shares the
+ * kernel's tables for it, which map the TSS page at `tss_pa` and all-ones
+ * bitmap pages. hpt_iomap_private gives one address space tables of its
+ * own there (three zeroed pages from its PD), hpt_iomap_set maps a half of
+ * its bitmap (0: ports 0-32767, 1: the rest) to the frame at `pa`. */
+void hpt_iomap_init(uint64_t tss_pa);
+void hpt_iomap_private(uint64_t pml4, uint64_t *pdpt, uint64_t *pd, uint64_t *pt);
+void hpt_iomap_set(uint64_t *pt, unsigned half, uint64_t pa);
 void hpt_activate(uint64_t pml4);

@@ -29,9 +29,6 @@ struct percpu {
     uint64_t fs_base_written;    /* the value then written to MSR_FS_BASE */
     struct tss *tss;
     uint64_t tsc_at_dispatch;    /* for SC time accounting */
-    const void *iomap_owner;     /* whose port bitmap the TSS holds */
-    uint64_t iomap_generation;
-    bool iomap_dirty;            /* the TSS bitmap allows some port */
     uint64_t tlb_flushed;        /* last TLB shootdown generation flushed */
     bool lock_waiting;           /* spinning for the kernel lock, interrupts off */
     unsigned vcpu_last;          /* id of the vCPU whose guest TLB entries this CPU holds */

@@ -1,0 +1,83 @@
+/* The IPC fast path: call and reply in their common case, a message of
+ * untyped words only, between two ECs of one CPU, where the scheduler would
+ * go on with the SC that runs now (a donated call, or a callee without SCs
+ * of its own) and no SC waits for either EC to change state. Then the
+ * switch is direct: no runqueue, accounting or timer work, and ec_resume
+ * switches CR3, TSS.RSP0, FPU and FS base as always.
+ *
+ * Each function returns, having changed nothing, when its case is not the
+ * common one; the handler then goes on with the general path (ipc.c), the
+ * single definition of the semantics, and what is done here is what it
+ * would do. Exceptions, vCPU exits, typed items, busy callees (helping) and
+ * callers on other CPUs always take the general path. */
+#include <arch/percpu.h>
+#include <hypercall_decode.h>
+#include "cap.h"
+#include "ec.h"
+#include "ipc.h"
+#include "pt.h"
+#include "syscall.h"
+
+/* The untyped words, one word move each, and the count (clamped as in
+ * ipc.c); the caller checked that no typed item goes along. */
+static inline void copy_words(const struct nova_utcb *from, struct nova_utcb *to)
+{
+    uint64_t n = nova_utcb_items_u(from->head.items);
+    if (n > NOVA_UTCB_DATA_WORDS)
+        n = NOVA_UTCB_DATA_WORDS;
+    const uint64_t *s = from->data.words;
+    uint64_t *d = to->data.words, c = n;
+    __asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(c) : : "memory");
+    to->head.items = nova_utcb_items(n, 0);
+}
+
+static inline bool untyped_only(const struct nova_utcb *u) { return !nova_utcb_items_t(u->head.items); }
+
+/* Whether the SC that runs `from` runs `to` once `from` waits for it (call)
+ * or `from` is done with it (reply, with the roles swapped): the chain of
+ * the SC goes through `caller` to `callee` (sc.c, resolve), and the state
+ * changes unpark nobody. */
+static inline bool same_sc(const struct ec *caller, const struct ec *callee, bool donated)
+{
+    return (donated || !callee->home_scs) && !caller->parked && !callee->parked && this_cpu()->current_sc;
+}
+
+void ipc_fast_call(struct sys_regs *r)
+{
+    struct hc_call a = hc_call_decode(r);
+    struct ec *cur = this_cpu()->current;
+    struct pt *pt = (struct pt *)cap_get(cur->pd, a.sel_pt, KOBJ_PT, NOVA_PERM_PT_CALL);
+    if (!pt)
+        return;
+    struct ec *callee = pt->ec;
+    bool donate = !hc_call_dd(&a);
+    if (callee->cpu != cur->cpu || callee->state != EC_WAIT_CALL || !untyped_only(cur->utcb) ||
+        !same_sc(cur, callee, donate))
+        return;
+    copy_words(cur->utcb, callee->utcb);
+    callee->regs.rip = pt->ip;
+    hc_reply_entry(&callee->regs, pt->pid);
+    callee->caller = cur;
+    cur->callee = callee;
+    cur->donated = donate;
+    cur->pending_pt = 0;
+    cur->state = EC_WAIT_REPLY;   /* ec_set_state without unparking: nothing is parked */
+    callee->state = EC_READY;
+    sys_switch(callee);   /* the reply gives the caller its status */
+}
+
+void ipc_fast_reply(void)
+{
+    struct ec *cur = this_cpu()->current;
+    struct ec *caller = cur->caller;
+    if (!caller || caller->event != NO_EVENT || !queue_empty(&cur->senders) || !untyped_only(cur->utcb) ||
+        !same_sc(caller, cur, caller->donated))
+        return;
+    caller->callee = 0;
+    cur->caller = 0;
+    copy_words(cur->utcb, caller->utcb);
+    hc_return_status(&caller->regs, NOVA_SUCCESS);
+    caller->state = EC_READY;
+    cur->state = EC_WAIT_CALL;
+    sys_switch(caller);
+}
