@@ -18,6 +18,8 @@ set(NOVUM_BOOT_EXPECT
     "^1"
     SEND_AFTER "guest# " "dmesg | grep -i kvm-clock\n"
     "clocksource: Switched to clocksource kvm-clock|kvm-clock: using sched offset"
+    SEND_AFTER "guest# " "kvm-hypercalls\n"
+    "^hypercalls: 6 passed, 0 failed"
     SEND_AFTER "guest# " "poweroff -f\n"
     "vmm: the guest powered off"
     "vmm: [0-9]+ VM exits in [0-9]+ ms")
