@@ -54,6 +54,7 @@ static bool dispatch_write(uint16_t port, unsigned size, uint32_t val)
 
 void board_pio(uint16_t port, unsigned size, bool in, uint32_t *val)
 {
+    board.port_exits[port >> 3]++;
     bool known = in ? dispatch_read(port, size, vmm_now(), val) : dispatch_write(port, size, *val);
     if (!known) {
         board.unknown_ports++;

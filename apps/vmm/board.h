@@ -18,6 +18,7 @@ struct board {
     struct pm pm;
     struct lapic lapic[VMM_MAX_VCPUS];
     uint64_t unknown_ports;          /* accesses to ports no device owns */
+    uint32_t port_exits[8192];       /* I/O exits by group of 8 ports, for the figures */
 };
 
 extern struct board board;

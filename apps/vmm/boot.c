@@ -3,6 +3,7 @@
 #include "boot.h"
 #include "model/acpi_tables.h"
 #include "console.h"
+#include "board.h"
 #include "vmm.h"
 
 #define ACPI_TABLES_GPA 0xe0000u
@@ -61,4 +62,7 @@ void vmm_print_figures(void)
         if (c)
             vmm_printf("vmm:   exit 0x%02x %-16s %lu\n", n, exit_name(n), (unsigned long)c);
     }
+    for (unsigned g = 0; g < 8192; g++)
+        if (board.port_exits[g] >= 100)
+            vmm_printf("vmm:   I/O ports 0x%04x-0x%04x     %u\n", g * 8, g * 8 + 7, board.port_exits[g]);
 }

@@ -29,10 +29,10 @@
  * in the fixed registers, and the reset register is valid. */
 #define FADT_FLAGS_VALUE ((1u << 0) | (1u << 2) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 10))
 
-/* IAPC_BOOT_ARCH: legacy (ISA-style) devices exist (UART, PICs, RTC) and an
- * 8042 (kept for reboot=k); no VGA to probe; no MSI (there is no PCI).
- * The CMOS RTC is present, so bit 5 stays clear. */
-#define IAPC_BOOT_ARCH_VALUE ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 3))
+/* IAPC_BOOT_ARCH: legacy (ISA-style) devices exist (UART, PICs, RTC), no
+ * 8042 (Linux would probe it with some 10,000 port reads; reset goes through
+ * the FADT's reset register), no VGA to probe, no MSI (there is no PCI). */
+#define IAPC_BOOT_ARCH_VALUE ((1u << 0) | (1u << 2) | (1u << 3))
 
 /* DSDT body: Name (_S5_, Package () { 5, 5, 0, 0 }), hand-assembled. The
  * first two elements are SLP_TYPa and SLP_TYPb for soft-off; Linux writes

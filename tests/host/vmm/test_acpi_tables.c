@@ -110,7 +110,7 @@ UNIT_TEST(acpi_fadt_ports_and_reset)
     EXPECT(f[116] == 1 && f[117] == 8 && get(f + 120, 8) == 0xcf9); /* I/O port 0xcf9 */
     EXPECT(f[128] == 6);
     uint64_t boot_arch = get(f + 109, 2);
-    EXPECT((boot_arch & 2) && (boot_arch & 4) && !(boot_arch & 0x20)); /* 8042, no VGA, RTC */
+    EXPECT(!(boot_arch & 2) && (boot_arch & 4) && !(boot_arch & 0x20)); /* no 8042, no VGA, RTC */
     EXPECT(get(f + 140, 8) == get(f + 40, 4));   /* X_DSDT agrees with DSDT */
     free(g.base);
 }
