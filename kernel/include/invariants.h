@@ -13,9 +13,9 @@ struct sc;
  * forgotten when its destruction starts (kobj.c). */
 void invariants_track(struct kobj *obj);
 void invariants_forget(struct kobj *obj);
-/* A hypercall ended (syscall.c): check every invariant, or only every
- * INVARIANTS_EVERY-th time (see invariants.c). */
-void invariants_after_hypercall(void);
+/* A hypercall (syscall.c) or an interrupt (irq.c) is done: check every
+ * invariant, sampled by their cost (see invariants.c); `when` names it. */
+void invariants_after_event(const char *when);
 /* Check every invariant now; `when` names the moment in a violation. */
 void invariants_check(const char *when);
 /* sc.c's run queues, as the checker reads them. */
@@ -23,6 +23,7 @@ struct sc *sched_queue_head(unsigned cpu, unsigned prio);
 bool sched_queue_marked(unsigned cpu, unsigned prio);
 #else
 static inline void invariants_check(const char *when) { (void)when; }
+static inline void invariants_after_event(const char *when) { (void)when; }
 static inline void invariants_track(struct kobj *obj) { (void)obj; }
 static inline void invariants_forget(struct kobj *obj) { (void)obj; }
 #endif

@@ -1,6 +1,6 @@
 /* The kernel invariant checker (Debug builds; docs/assurance.md). The
  * tests see what hypercalls answer; this sees what they leave behind: after
- * a hypercall every structure below must be consistent again, and the
+ * a hypercall or an interrupt every structure below must be consistent again, and the
  * first one that is not panics with the invariant's name, at the hypercall
  * that broke it rather than at a later one that trips over it.
  *
@@ -21,8 +21,9 @@
 #include "sc.h"
 #include "sm.h"
 
-/* Check every invariant after one hypercall in INVARIANTS_EVERY, and one
- * more for each NODES_PER_HYPERCALL nodes and tables the last check walked:
+/* Check every invariant after one hypercall or interrupt in
+ * INVARIANTS_EVERY, and one more for each NODES_PER_HYPERCALL nodes and
+ * tables the last check walked:
  * a check costs about as many capability nodes as it visits, and a walk
  * after each hypercall made the on-target suite 34 times slower, a system
  * whose VMM holds its guest's memory (220,000 nodes) far more
@@ -331,11 +332,11 @@ void invariants_check(const char *when)
     check_ipc();
 }
 
-void invariants_after_hypercall(void)
+void invariants_after_event(const char *when)
 {
     static uint64_t since;
     if (++since < INVARIANTS_EVERY + nodes_seen / NODES_PER_HYPERCALL)
         return;
     since = 0;
-    invariants_check("after a hypercall");
+    invariants_check(when);
 }

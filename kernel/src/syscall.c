@@ -29,7 +29,7 @@ static void debug_leave(void)
     if (!in_hypercall)
         panic("a hypercall finished, but none was being handled");
     in_hypercall = false;
-    invariants_after_hypercall();
+    invariants_after_event("after a hypercall");
 }
 
 /* spec/ lists every status a hypercall may answer; an undefined one
