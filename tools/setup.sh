@@ -8,6 +8,7 @@
 set -euo pipefail
 
 packages=(cmake ninja-build make gcc binutils dpkg-dev xz-utils python3 python3-jinja2 qemu-system-x86
+          cppcheck clang-tidy
           grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools ovmf)
 source_list=/etc/apt/sources.list.d/novum-deb-src.sources
 

@@ -122,7 +122,10 @@ static uint64_t translate_one(const struct ec *from, const struct ec *to, uint64
     const struct mdb_node *n = mdb_lookup(from->pd, type, base), *a = n ? n->parent : 0;
     while (a && a->pd != to->pd)
         a = a->parent;
-    if (!a || a->sel < w.range.base || a->sel - w.range.base >= (1ull << w.range.order))
+    /* a window of order 64 and more holds every selector (and shifting by
+     * 64 is undefined) */
+    if (!a || a->sel < w.range.base ||
+        (w.range.order < 64 && a->sel - w.range.base >= (1ull << w.range.order)))
         return nova_crd_null();
     return nova_crd(type, n->perms, 0, a->sel);
 }

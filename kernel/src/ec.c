@@ -15,6 +15,7 @@
 #include "console.h"
 #include "ec.h"
 #include "frame.h"
+#include "invariants.h"
 #include "ipc.h"
 #include "lock.h"
 #include "mdb.h"
@@ -97,6 +98,7 @@ struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t sp,
     }
     kobj_get(&pd->obj);   /* ec->pd */
     kobj_get(&pd->obj);   /* its owner */
+    invariants_track(&ec->obj);
     return ec;
 }
 

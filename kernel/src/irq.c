@@ -7,8 +7,17 @@
 #include "console.h"
 #include "irq.h"
 #include "hyp_objects.h"
+#include "invariants.h"
 #include "sc.h"
 #include "sm.h"
+
+/* The interrupt's work is done: the invariant checker may look (Debug
+ * builds, sampled as after hypercalls), then the highest priority runs. */
+static _Noreturn void reschedule(void)
+{
+    invariants_after_event("after an interrupt");
+    schedule();
+}
 
 void irq_handle(unsigned vector, bool from_user)
 {
@@ -21,11 +30,11 @@ void irq_handle(unsigned vector, bool from_user)
         if (gsi_mode_of(gsi).level)
             ioapic_mask(gsi, true);   /* until the driver waits for the next one */
         sm_up(gsi_sm_of(gsi));
-        schedule();
+        reschedule();
     }
     if (vector == VEC_TIMER)
         sched_timer();
     if (vector == VEC_TIMER || vector == VEC_RESCHED)
-        schedule();
+        reschedule();
     kprintf("novum: unexpected interrupt vector %u\n", vector);
 }

@@ -4,6 +4,7 @@
  * (pd.c, ec.c, sc.c, pt.c, sm.c); this file counts references and defers
  * destruction while a revocation walk runs. */
 #include "ec.h"
+#include "invariants.h"
 #include "kobj.h"
 #include "pd.h"
 #include "pt.h"
@@ -50,6 +51,7 @@ void kobj_put(struct kobj *obj)
 
 static void destroy(struct kobj *obj)
 {
+    invariants_forget(obj);   /* from here on it is coming apart */
     switch (obj->type) {
     case KOBJ_PT:
         pt_destroy((struct pt *)obj);

@@ -6,6 +6,7 @@
 #include <hypercall_decode.h>
 #include "cap.h"
 #include "ec.h"
+#include "invariants.h"
 #include "console.h"
 #include "mdb.h"
 #include "pd.h"
@@ -81,6 +82,7 @@ struct pd *pd_create(struct pd *owner, struct pd *creator, uint64_t sel, uint64_
     }
     if (owner)
         kobj_get(&owner->obj);
+    invariants_track(&pd->obj);
     return pd;
 }
 

@@ -18,6 +18,7 @@
 #include "console.h"
 #include "ec.h"
 #include "hyp_objects.h"
+#include "invariants.h"
 #include "irq.h"
 #include "lock.h"
 #include "pd.h"
@@ -33,6 +34,11 @@ struct runqueue {
 };
 
 static struct runqueue runqueue[NOVUM_MAX_CPUS];
+
+#ifdef NOVUM_DEBUG
+struct sc *sched_queue_head(unsigned cpu, unsigned prio) { return runqueue[cpu].head[prio]; }
+bool sched_queue_marked(unsigned cpu, unsigned prio) { return runqueue[cpu].nonempty[prio / 64] >> (prio % 64) & 1; }
+#endif
 
 static uint64_t us_to_tsc(uint64_t us) { return us * tsc_khz / 1000; }
 
@@ -238,6 +244,7 @@ struct sc *sc_create(struct pd *owner, struct ec *ec, unsigned prio, uint64_t qu
     ec->home_scs = sc;
     kobj_get(&owner->obj);
     kobj_get(&ec->obj);   /* sc->ec */
+    invariants_track(&sc->obj);
     return sc;
 }
 

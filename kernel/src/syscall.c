@@ -7,6 +7,7 @@
 #include <nova/spec_tables.h>
 #include "console.h"
 #include "ec.h"
+#include "invariants.h"
 #include "lock.h"
 #include "sc.h"
 #include "syscall.h"
@@ -28,6 +29,7 @@ static void debug_leave(void)
     if (!in_hypercall)
         panic("a hypercall finished, but none was being handled");
     in_hypercall = false;
+    invariants_after_event("after a hypercall");
 }
 
 /* spec/ lists every status a hypercall may answer; an undefined one

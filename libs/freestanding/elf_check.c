@@ -18,7 +18,7 @@ static const char *check_segment(const struct elf64_phdr *p, uint64_t size, uint
 const char *elf_check(const void *data, uint64_t size, uint64_t user_limit, struct elf_image *img)
 {
     const struct elf64_ehdr *eh = data;
-    if (size < sizeof *eh || memcmp(eh->ident, "\177ELF", 4))
+    if (size < sizeof *eh || memcmp(eh->ident, "\177ELF", 4) != 0)
         return "not an ELF file";
     if (eh->ident[4] != 2 || eh->ident[5] != 1 || eh->machine != EM_X86_64 || eh->type != ET_EXEC)
         return "not an x86-64 ELF64 executable";

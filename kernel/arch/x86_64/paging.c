@@ -53,10 +53,20 @@ static uint64_t *walk(uint64_t pml4, uint64_t va, unsigned level, uint64_t (*all
     return &t[idx(va, level)];
 }
 
+/* The boot page tables' 2 MiB entry for `va`; they are sized for what
+ * paging_init maps, so running out is a bug of this file. */
+static uint64_t *boot_walk(uint64_t va)
+{
+    uint64_t *e = walk(kernel_pml4, va, 1, boot_table, PTE_P | PTE_W);
+    if (!e)   /* a large page is in the way (boot_table panics when it runs out) */
+        panic("the boot page tables cannot map 0x%lx", va);
+    return e;
+}
+
 static void map_direct(uint64_t top)
 {
     for (uint64_t pa = 0; pa < top; pa += 2ull << 20) {
-        uint64_t *e = walk(kernel_pml4, PHYS_MAP_BASE + pa, 1, boot_table, PTE_P | PTE_W);
+        uint64_t *e = boot_walk(PHYS_MAP_BASE + pa);
         *e = pa | PTE_P | PTE_W | PTE_PS | PTE_G | (cpu_has_nx ? PTE_NX : 0);
     }
 }
@@ -76,11 +86,11 @@ void paging_init(const struct boot_info *bi)
 
     /* kernel image: the first GiB at -2 GiB, global */
     for (uint64_t pa = 0; pa < (1ull << 30); pa += 2ull << 20) {
-        uint64_t *e = walk(kernel_pml4, KERNEL_VBASE + pa, 1, boot_table, PTE_P | PTE_W);
+        uint64_t *e = boot_walk(KERNEL_VBASE + pa);
         *e = pa | PTE_P | PTE_W | PTE_PS | PTE_G;
     }
     /* the MMIO window's page directory, so every user table shares it */
-    walk(kernel_pml4, MMIO_BASE, 1, boot_table, PTE_P | PTE_W);
+    boot_walk(MMIO_BASE);
     write_cr3(kernel_pml4);
     direct_map_ready = true;
 }

@@ -15,6 +15,11 @@
 #include "topology.h"
 
 extern const char trampoline_start[], trampoline_end[], trampoline_params[];
+
+/* Offsets between these linker symbols are taken as addresses: C defines
+ * pointer subtraction only within one object, and to the compiler they are
+ * three separate arrays. */
+static size_t trampoline_offset(const char *sym) { return (uintptr_t)sym - (uintptr_t)trampoline_start; }
 extern uint64_t boot_pml4[];
 
 static void delay_us(uint64_t us)
@@ -38,7 +43,7 @@ _Noreturn void ap_entry(unsigned cpu)
 static void start_one(unsigned cpu)
 {
     struct trampoline_params *p =
-        phys_to_virt(TRAMPOLINE_PHYS + (uint64_t)(trampoline_params - trampoline_start));
+        phys_to_virt(TRAMPOLINE_PHYS + trampoline_offset(trampoline_params));
     p->cr3 = (uint32_t)virt_to_phys(boot_pml4);
     p->efer = (uint32_t)(rdmsr(MSR_EFER) & EFER_NXE) | (1u << 8);
     p->stack = percpu_kstack_top(cpu);
@@ -60,7 +65,7 @@ static void start_one(unsigned cpu)
 
 void smp_start_aps(unsigned boot_cpu)
 {
-    memcpy(phys_to_virt(TRAMPOLINE_PHYS), trampoline_start, (size_t)(trampoline_end - trampoline_start));
+    memcpy(phys_to_virt(TRAMPOLINE_PHYS), trampoline_start, trampoline_offset(trampoline_end));
     for (unsigned cpu = 0; cpu < platform.cpu_count; cpu++)
         if (cpu != boot_cpu)
             start_one(cpu);

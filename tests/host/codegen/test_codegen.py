@@ -80,7 +80,7 @@ class Generated(unittest.TestCase):
                 self.assertIn("void sys_%s(struct sys_regs *r);" % name, decode)
                 self.assertIn("[%#x] = sys_%s," % (h["number"], name), table)
         self.assertIn("void sys_bad_hyp(struct sys_regs *r);", decode)
-        self.assertIn("typedef void (*sys_handler_fn)(struct sys_regs *) __attribute__((noreturn));", decode)
+        self.assertIn("typedef void __attribute__((noreturn)) (*sys_handler_fn)(struct sys_regs *);", decode)
 
     def test_stub_signatures(self):
         stubs = read(self.path(self.plain, "include/nova/hypercalls.h"))
