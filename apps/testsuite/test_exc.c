@@ -59,7 +59,9 @@ DECL_PROBE(pf);
 DECL_PROBE(de);
 
 /* spins with RAX = 0x5a5a5a5a until *flag != 0 (bounded) */
-void spin_probe(volatile uint64_t *flag);
+/* spins until *flag; sets *spinning right before the loop, so a recall
+ * after that finds RIP inside [spin_probe_loop, spin_probe_end] */
+void spin_probe(volatile uint64_t *flag, volatile uint64_t *spinning);
 extern const char spin_probe_loop[], spin_probe_end[];
 __asm__(".text\n"
         ".globl spin_probe\n"
@@ -68,6 +70,7 @@ __asm__(".text\n"
         "spin_probe:\n"
         "    mov $0x5a5a5a5a, %eax\n"
         "    mov $200000000, %ecx\n"
+        "    movq $1, (%rsi)\n"
         "spin_probe_loop:\n"
         "    cmpq $0, (%rdi)\n"
         "    jne 1f\n"
@@ -517,8 +520,7 @@ static void recall_edit(struct nova_utcb *u)
 
 static void spinner(struct ectx *c)
 {
-    (void)c;
-    spin_probe(&recalled);
+    spin_probe(&recalled, &c->flag);
 }
 
 NOVA_TEST(recall_of_a_spinning_ec)
@@ -531,7 +533,7 @@ NOVA_TEST(recall_of_a_spinning_ec)
     REQUIRE_OK(portal_at(v->evt + NOVA_EVT_RECALL, handler, NOVA_MTD_EIP | NOVA_MTD_ACDB, 0x1f));
     /* same priority as the root: the two alternate by quantum */
     REQUIRE_OK(ectx_start(v, 1, 1000));
-    REQUIRE(spin_until(&v->started, 1));
+    REQUIRE(spin_until(&v->flag, 1));   /* in the loop: not just started */
     REQUIRE_OK(nova_ec_ctrl(v->ec));
     CHECK(spin_until(&rec.count, 1));
     CHECK(spin_until(&v->done, 1));
