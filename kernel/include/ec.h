@@ -81,6 +81,8 @@ void ec_destroy(struct ec *ec);
  * This is where a CPU leaves the EC it ran before, so ECs destroyed while
  * a CPU still ran on their frames are freed here once no CPU does. */
 _Noreturn void ec_resume(struct ec *ec);
+/* ec_resume for the EC that runs on this CPU now, which switches nothing. */
+_Noreturn void ec_return(struct ec *ec);
 _Noreturn void ec_handle_exception(struct ec *ec, unsigned vector);
 /* An exception or VM exit becomes a call through the portal at SELEVT + event. */
 _Noreturn void ec_raise_event(struct ec *ec, unsigned event);

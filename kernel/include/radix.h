@@ -12,6 +12,19 @@ struct radix {
     unsigned levels;    /* keys have 9 * levels bits */
 };
 
+#define RADIX_BITS 9u
+
+/* The entry at `key` of a tree of `levels` levels, 0 if absent; `key` must
+ * be within the tree. For hot paths: with a constant `levels` the walk
+ * compiles to one load per level. */
+static inline void *radix_get(const struct radix *r, uint64_t key, unsigned levels)
+{
+    void **t = r->root;
+    for (unsigned level = levels; level-- > 0 && t;)
+        t = t[(key >> (RADIX_BITS * level)) & ((1u << RADIX_BITS) - 1)];
+    return t;
+}
+
 /* The fewest levels whose keys cover 0 .. keys - 1 (at least one). */
 unsigned radix_levels_for(uint64_t keys);
 /* The slot for `key`; 0 if absent and !create, or out of memory. */

@@ -163,10 +163,10 @@ void ec_wake(struct ec *ec, enum nova_status status)
     ec_set_state(ec, EC_READY);
 }
 
-_Noreturn void ec_resume(struct ec *ec)
+/* What ec_resume rarely has to do before the EC runs: free zombies, and
+ * deliver a STARTUP or RECALL (which runs the handler instead). */
+__attribute__((noinline, cold)) static void resume_work(struct percpu *cpu, struct ec *ec)
 {
-    struct percpu *cpu = this_cpu();
-    cpu->current = ec;   /* the CPU leaves the EC it ran: that one may be freed, this one not */
     if (!queue_empty(&zombies)) {
         reap_zombies();
         if (ec->state != EC_READY || !cpu->current_sc)
@@ -180,17 +180,46 @@ _Noreturn void ec_resume(struct ec *ec)
         ec->recall_pending = false;
         ec_raise_event(ec, ec->vcpu ? NOVA_SVM_EXIT_RECALL : NOVA_EVT_RECALL);
     }
+}
+
+static inline bool resume_work_due(const struct ec *ec)
+{
+    return !queue_empty(&zombies) || ec->startup_pending || ec->recall_pending;
+}
+
+static _Noreturn void return_to_user(struct ec *ec)
+{
+    big_unlock();
+    if (ec->regs.vector == ENTRY_SYSCALL && user_canonical(ec->regs.rip))
+        ret_user_sysret(&ec->regs);
+    ret_user_iret(&ec->regs);
+}
+
+_Noreturn void ec_resume(struct ec *ec)
+{
+    struct percpu *cpu = this_cpu();
+    cpu->current = ec;   /* the CPU leaves the EC it ran: that one may be freed, this one not */
+    if (__builtin_expect(resume_work_due(ec), 0))
+        resume_work(cpu, ec);
+    hpt_activate(ec->pd->pml4);   /* a vCPU's too: the host never runs on a dead PD's table */
     if (ec->vcpu)
         vcpu_resume(ec);
     cpu->cur_regs = &ec->regs;
     fs_base_switch_to(cpu, ec);
     tss_set_kernel_entry((uint64_t)(uintptr_t)(&ec->regs + 1));
+    fpu_switch_to(cpu, ec);
+    return_to_user(ec);
+}
+
+/* Back to the EC that made the hypercall on this CPU: its frame, TSS entry,
+ * FS base and FPU state are the loaded ones (a hypercall changes them only
+ * for itself), only its address space may have been left (paging.c). */
+_Noreturn void ec_return(struct ec *ec)
+{
+    if (__builtin_expect(resume_work_due(ec) || ec->vcpu, 0))
+        ec_resume(ec);
     hpt_activate(ec->pd->pml4);
-    fpu_switch_to(ec);
-    big_unlock();
-    if (ec->regs.vector == ENTRY_SYSCALL && user_canonical(ec->regs.rip))
-        ret_user_sysret(&ec->regs);
-    ret_user_iret(&ec->regs);
+    return_to_user(ec);
 }
 
 /* Make the EC unrunnable for good; everybody waiting on it learns. */

@@ -3,8 +3,8 @@
 
 struct mdb_node *mdb_lookup(const struct pd *pd, unsigned space, uint64_t sel)
 {
-    void **slot = radix_slot(cap_space_of((struct pd *)pd, space), sel, 0, false);
-    return slot ? *slot : 0;
+    const struct radix *r = cap_space_of((struct pd *)pd, space);
+    return r->levels * RADIX_BITS < 64 && sel >> (r->levels * RADIX_BITS) ? 0 : radix_get(r, sel, r->levels);
 }
 
 static struct mdb_node *insert(struct pd *pd, unsigned space, uint64_t sel, uint64_t res, uint32_t perms,

@@ -59,7 +59,7 @@ static struct pd *alloc_pd(struct pd *owner, bool is_root)
     pd->is_root = is_root;
     pd->space[SPACE_MEM].levels = radix_levels_for(USER_LIMIT >> PAGE_SHIFT);   /* user page numbers */
     pd->space[SPACE_PIO].levels = radix_levels_for(PIO_PORTS);
-    pd->space[SPACE_OBJ].levels = radix_levels_for(NOVA_SEL_COUNT);   /* selectors wrap at SEL */
+    pd->space[SPACE_OBJ].levels = SPACE_OBJ_LEVELS;   /* selectors wrap at SEL */
     pd->pml4 = hpt_create_user();
     if (!pd->pml4) {
         pd_free(owner, pd, sizeof *pd);

@@ -1,7 +1,7 @@
 #include "account.h"
 #include "radix.h"
 
-#define BITS  9u
+#define BITS  RADIX_BITS
 #define WIDTH (1u << BITS)
 #define TABLE_SIZE (WIDTH * sizeof(void *))
 

@@ -11,6 +11,7 @@
 #include <arch/cpu.h>
 #include <arch/cpu_setup.h>
 #include <arch/lapic.h>
+#include <arch/paging.h>
 #include <arch/percpu.h>
 #include <hypercall_decode.h>
 #include "cap.h"
@@ -183,8 +184,10 @@ static void arm_timer(const struct sc *sc)
     lapic_timer_oneshot(ticks > 0xffffffffu ? 0xffffffffu : (uint32_t)ticks);
 }
 
+/* On the kernel's page table: the PD that ran last may die meanwhile. */
 static _Noreturn void idle(void)
 {
+    hpt_activate(kernel_pml4);
     big_unlock();
     for (;;)
         __asm__ volatile("sti; hlt; cli" ::: "memory");

@@ -69,7 +69,7 @@ _Noreturn void sys_finish(enum nova_status status)
     struct percpu *cpu = this_cpu();
     if (!cpu->current_sc || cpu->current->state != EC_READY)
         schedule();   /* the call took away its SC or its EC */
-    ec_resume(cpu->current);
+    ec_return(cpu->current);
 }
 
 _Noreturn void sys_finish_resched(enum nova_status status)

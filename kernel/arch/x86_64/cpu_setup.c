@@ -99,12 +99,12 @@ void cpu_setup(unsigned cpu, uint32_t apic_id)
     wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
     wrmsr(MSR_FMASK, 0x47700);   /* clear TF, IF, DF, IOPL, NT, AC on entry */
     fpu_enable();
+    p->cr0_ts = false;
+    p->cr3 = read_cr3();
     svm_cpu_init(cpu);
 }
 
 uint64_t percpu_kstack_top(unsigned cpu) { return (uint64_t)(uintptr_t)&kstack[cpu][sizeof kstack[cpu]]; }
-
-void tss_set_kernel_entry(uint64_t rsp0) { this_cpu()->tss->rsp0 = rsp0; }
 
 void cpu_identify(struct cpu_ident *id)
 {

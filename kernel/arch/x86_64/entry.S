@@ -46,20 +46,34 @@
 .endm
 
     .text
+/* The frame's cs, ss and error code of a syscall entry are left as they
+ * are: cs and ss are the user selectors every entry from user mode writes
+ * (ec.c sets them in a new EC), and a syscall has no error code. */
     .globl syscall_entry
 syscall_entry:
     swapgs
     mov     %rsp, %gs:PERCPU_USER_RSP
     mov     %gs:PERCPU_CUR_REGS, %rsp
-    add     $SYS_REGS_SIZE, %rsp
-    push    $SEL_UDATA
-    push    %gs:PERCPU_USER_RSP
-    push    %r11
-    push    $SEL_UCODE
-    push    %rcx
-    push    $0
-    push    $ENTRY_SYSCALL
-    PUSH_GPRS
+    mov     %rcx, SR_RIP(%rsp)
+    mov     %r11, SR_RFLAGS(%rsp)
+    movq    $ENTRY_SYSCALL, SR_VECTOR(%rsp)
+    mov     %rdi, SR_RDI(%rsp)
+    mov     %rsi, SR_RSI(%rsp)
+    mov     %rdx, SR_RDX(%rsp)
+    mov     %rcx, SR_RCX(%rsp)
+    mov     %rax, SR_RAX(%rsp)
+    mov     %r8, SR_R8(%rsp)
+    mov     %r9, SR_R9(%rsp)
+    mov     %r10, SR_R10(%rsp)
+    mov     %r11, SR_R11(%rsp)
+    mov     %rbx, SR_RBX(%rsp)
+    mov     %rbp, SR_RBP(%rsp)
+    mov     %r12, SR_R12(%rsp)
+    mov     %r13, SR_R13(%rsp)
+    mov     %r14, SR_R14(%rsp)
+    mov     %r15, SR_R15(%rsp)
+    mov     %gs:PERCPU_USER_RSP, %rcx
+    mov     %rcx, SR_RSP(%rsp)
     mov     %rsp, %rdi
     mov     %gs:PERCPU_KSTACK_TOP, %rsp
     call    syscall_handler
@@ -136,11 +150,22 @@ ret_user_iret:
  * lost (spec 8.5 marks them ~); the caller checked rip is canonical. */
     .globl ret_user_sysret
 ret_user_sysret:
-    mov     %rdi, %rsp
-    POP_GPRS
-    mov     16(%rsp), %rcx                     /* rip */
-    mov     32(%rsp), %r11                     /* rflags */
-    mov     40(%rsp), %rsp                     /* user rsp */
+    mov     SR_R15(%rdi), %r15
+    mov     SR_R14(%rdi), %r14
+    mov     SR_R13(%rdi), %r13
+    mov     SR_R12(%rdi), %r12
+    mov     SR_RBP(%rdi), %rbp
+    mov     SR_RBX(%rdi), %rbx
+    mov     SR_R10(%rdi), %r10
+    mov     SR_R9(%rdi), %r9
+    mov     SR_R8(%rdi), %r8
+    mov     SR_RAX(%rdi), %rax
+    mov     SR_RDX(%rdi), %rdx
+    mov     SR_RSI(%rdi), %rsi
+    mov     SR_RIP(%rdi), %rcx
+    mov     SR_RFLAGS(%rdi), %r11
+    mov     SR_RSP(%rdi), %rsp
+    mov     SR_RDI(%rdi), %rdi
     swapgs
     sysretq
 

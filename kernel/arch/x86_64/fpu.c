@@ -4,14 +4,21 @@
 #include <arch/percpu.h>
 #include "ec.h"
 
-static void set_ts(bool on)
+/* The CPU's CR0.TS is what cr0_ts says (cpu_setup clears both): an EC
+ * switch that leaves TS as it is reads and writes no control register. */
+void fpu_set_ts(struct percpu *cpu, bool on)
 {
     uint64_t cr0 = read_cr0();
-    if (!!(cr0 & CR0_TS) != on)
-        write_cr0(on ? cr0 | CR0_TS : cr0 & ~(uint64_t)CR0_TS);
+    write_cr0(on ? cr0 | CR0_TS : cr0 & ~(uint64_t)CR0_TS);
+    cpu->cr0_ts = on;
 }
 
-void fpu_switch_to(struct ec *ec) { set_ts(this_cpu()->fpu_owner != ec); }
+static void set_ts(bool on)
+{
+    struct percpu *cpu = this_cpu();
+    if (cpu->cr0_ts != on)
+        fpu_set_ts(cpu, on);
+}
 
 bool fpu_claim(struct ec *ec)
 {

@@ -4,6 +4,7 @@
 #include <arch/cpu.h>
 #include <arch/memlayout.h>
 #include <arch/paging.h>
+#include <arch/percpu.h>
 #include "bootinfo.h"
 #include "console.h"
 #include "frame.h"
@@ -158,6 +159,8 @@ static void free_level(uint64_t pa, unsigned level)
 
 void hpt_destroy_user(uint64_t pml4)
 {
+    if (this_cpu()->cr3 == pml4)
+        hpt_activate(kernel_pml4);   /* never run on a freed table (idle CPUs run on the kernel's too) */
     uint64_t *t = table(pml4);
     for (unsigned i = 0; i < 256; i++)
         if (t[i] & PTE_P)
@@ -195,10 +198,4 @@ bool hpt_translate(uint64_t pml4, uint64_t va, uint64_t *pa, unsigned *rights)
     *pa = (*e & PTE_ADDR) | (va & (PAGE_SIZE - 1));
     *rights = MAP_R | ((*e & PTE_W) ? MAP_W : 0) | ((*e & PTE_NX) ? 0 : MAP_X);
     return true;
-}
-
-void hpt_activate(uint64_t pml4)
-{
-    if (read_cr3() != pml4)
-        write_cr3(pml4);
 }

@@ -24,8 +24,34 @@ struct sys_regs {
 #define ENTRY_NEW       0x101   /* never ran: leaves with iret */
 
 #define SYS_REGS_SIZE   (22 * 8)
+/* offsets for entry.S's moves */
+#define SR_R15 0
+#define SR_R14 8
+#define SR_R13 16
+#define SR_R12 24
+#define SR_RBP 32
+#define SR_RBX 40
+#define SR_R11 48
+#define SR_R10 56
+#define SR_R9 64
+#define SR_R8 72
+#define SR_RAX 80
+#define SR_RCX 88
+#define SR_RDX 96
+#define SR_RSI 104
+#define SR_RDI 112
+#define SR_VECTOR 120
+#define SR_RIP 136
+#define SR_RFLAGS 152
+#define SR_RSP 160
 #ifndef __ASSEMBLER__
 _Static_assert(sizeof(struct sys_regs) == SYS_REGS_SIZE, "entry.S depends on this layout");
+#define SR_CHECK(f, F) _Static_assert(__builtin_offsetof(struct sys_regs, f) == SR_##F, "SR_" #F)
+SR_CHECK(r15, R15); SR_CHECK(r14, R14); SR_CHECK(r13, R13); SR_CHECK(r12, R12); SR_CHECK(rbp, RBP);
+SR_CHECK(rbx, RBX); SR_CHECK(r11, R11); SR_CHECK(r10, R10); SR_CHECK(r9, R9); SR_CHECK(r8, R8);
+SR_CHECK(rax, RAX); SR_CHECK(rcx, RCX); SR_CHECK(rdx, RDX); SR_CHECK(rsi, RSI); SR_CHECK(rdi, RDI);
+SR_CHECK(vector, VECTOR); SR_CHECK(rip, RIP); SR_CHECK(rflags, RFLAGS); SR_CHECK(rsp, RSP);
+#undef SR_CHECK
 
 #define SYSCALL_INSN_LEN 2
 

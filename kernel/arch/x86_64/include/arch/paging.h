@@ -5,6 +5,8 @@
 #pragma once
 #include <stdint.h>
 #include <stdbool.h>
+#include <arch/cpu.h>
+#include <arch/percpu.h>
 
 #define PTE_P    (1ull << 0)
 #define PTE_W    (1ull << 1)
@@ -43,4 +45,13 @@ void *mmio_map(uint64_t pa, uint64_t size);
 void hpt_iomap_init(uint64_t tss_pa);
 void hpt_iomap_private(uint64_t pml4, uint64_t *pdpt, uint64_t *pd, uint64_t *pt);
 void hpt_iomap_set(uint64_t *pt, unsigned half, uint64_t pa);
-void hpt_activate(uint64_t pml4);
+/* Load `pml4` into CR3 unless it is there (percpu.cr3 says; reading CR3 is
+ * slow), as on every return to user. */
+static inline void hpt_activate(uint64_t pml4)
+{
+    struct percpu *cpu = this_cpu();
+    if (cpu->cr3 != pml4) {
+        write_cr3(pml4);
+        cpu->cr3 = pml4;
+    }
+}

@@ -31,16 +31,20 @@ struct percpu {
     uint64_t tsc_at_dispatch;    /* for SC time accounting */
     uint64_t tlb_flushed;        /* last TLB shootdown generation flushed */
     bool lock_waiting;           /* spinning for the kernel lock, interrupts off */
+    bool cr0_ts;                 /* CR0.TS as last written: reading CR0 is slow */
+    uint64_t cr3;                /* CR3 as last written: reading CR3 is slow */
     unsigned vcpu_last;          /* id of the vCPU whose guest TLB entries this CPU holds */
 };
 _Static_assert(__builtin_offsetof(struct percpu, kstack_top) == PERCPU_KSTACK_TOP, "entry.S");
 _Static_assert(__builtin_offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "entry.S");
 _Static_assert(__builtin_offsetof(struct percpu, cur_regs) == PERCPU_CUR_REGS, "entry.S");
 
+/* Not volatile: a CPU's GS base never changes while the kernel runs on it
+ * (no kernel stack moves between CPUs), so the compiler may reuse one read. */
 static inline struct percpu *this_cpu(void)
 {
     struct percpu *p;
-    __asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+    __asm__("mov %%gs:0, %0" : "=r"(p));
     return p;
 }
 #endif
