@@ -16,6 +16,7 @@
 #include <sys_regs.h>
 #include <nova/spec.h>
 #include "kobj.h"
+#include "lock.h"
 #include "queue.h"
 
 struct pd;
@@ -81,8 +82,37 @@ void ec_destroy(struct ec *ec);
  * This is where a CPU leaves the EC it ran before, so ECs destroyed while
  * a CPU still ran on their frames are freed here once no CPU does. */
 _Noreturn void ec_resume(struct ec *ec);
-/* ec_resume for the EC that runs on this CPU now, which switches nothing. */
-_Noreturn void ec_return(struct ec *ec);
+
+extern struct queue ec_zombies;   /* destroyed ECs a CPU may still be running (ec.c) */
+_Noreturn void ret_user_sysret(struct sys_regs *r);   /* entry.S */
+void ec_return_check(const struct ec *ec);
+
+/* Whether ec_resume has rare work before `ec` runs: zombies to free, a
+ * STARTUP or RECALL to deliver. ec_return looks for zombies only: the
+ * handlers that make a STARTUP or RECALL due for the EC that calls them
+ * (create_sc, ec_ctrl) reschedule, and one made due by another CPU comes
+ * with a reschedule IPI. */
+static inline bool ec_resume_work_due(const struct ec *ec)
+{
+    return !queue_empty(&ec_zombies) || ec->startup_pending || ec->recall_pending;
+}
+
+/* ec_resume for the EC that made the hypercall on this CPU, inline on every
+ * hypercall's way back: its frame, TSS entry, FS base, FPU state and page
+ * table are the loaded ones (a hypercall changes them only for itself; the
+ * EC holds its PD, so its table is not freed), and it entered with syscall
+ * from a canonical address, so sysret is safe, and is no vCPU (Debug
+ * builds check). */
+static inline _Noreturn void ec_return(struct ec *ec)
+{
+    if (__builtin_expect(!queue_empty(&ec_zombies), 0))
+        ec_resume(ec);
+#ifdef NOVUM_DEBUG
+    ec_return_check(ec);
+#endif
+    big_unlock();
+    ret_user_sysret(&ec->regs);
+}
 _Noreturn void ec_handle_exception(struct ec *ec, unsigned vector);
 /* An exception or VM exit becomes a call through the portal at SELEVT + event. */
 _Noreturn void ec_raise_event(struct ec *ec, unsigned event);

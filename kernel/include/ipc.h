@@ -15,8 +15,3 @@ void ipc_dequeue_sender(struct ec *sender);
 void ipc_abort_partners(struct ec *ec);
 /* A queued caller whose portal went away. */
 void ipc_abort_sender(struct ec *sender);
-struct sys_regs;
-/* The fast path (ipc_fast.c): each switches to the partner and does not
- * return in the common case, and returns having changed nothing otherwise. */
-void ipc_fast_call(struct sys_regs *r);
-void ipc_fast_reply(void);

@@ -18,7 +18,7 @@ _Noreturn void sys_finish_resched(enum nova_status status);
  * portal entry. */
 _Noreturn void sys_block(void);
 /* The caller blocked like that, and `ec`, ready on the SC that runs now,
- * runs at once: the IPC fast path's direct switch (ipc_fast.c). */
+ * runs at once: the IPC fast path's direct switch (ipc_fast.h). */
 _Noreturn void sys_switch(struct ec *ec);
 /* Execute the caller's hypercall again when it next runs: a preemption point
  * of long work (revoke), which picks up where it stopped. */

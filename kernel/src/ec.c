@@ -14,6 +14,7 @@
 #include "config.h"
 #include "console.h"
 #include "ec.h"
+#include "ec_switch.h"
 #include "frame.h"
 #include "invariants.h"
 #include "ipc.h"
@@ -27,8 +28,6 @@
 #include "topology.h"
 #include "vcpu.h"
 
-_Noreturn void ret_user_iret(struct sys_regs *r);
-_Noreturn void ret_user_sysret(struct sys_regs *r);
 
 static unsigned ec_count;
 
@@ -102,7 +101,7 @@ struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t sp,
     return ec;
 }
 
-static struct queue zombies;   /* destroyed ECs a CPU may still be running */
+struct queue ec_zombies;
 
 static bool running_somewhere(const struct ec *ec)
 {
@@ -129,7 +128,7 @@ void ec_destroy(struct ec *ec)
         utcb_destroy(ec);
     struct pd *pd = ec->pd;
     if (running_somewhere(ec)) {
-        queue_push(&zombies, &ec->zombie_link);   /* its frame is still a CPU's TSS.RSP0 */
+        queue_push(&ec_zombies, &ec->zombie_link);   /* its frame is still a CPU's TSS.RSP0 */
         sched_kick(ec->cpu);
     } else {
         free_ec(ec);
@@ -141,14 +140,14 @@ void ec_destroy(struct ec *ec)
 static void reap_zombies(void)
 {
     struct queue still = { 0 };
-    for (struct queue_link *l; (l = queue_pop(&zombies));) {   /* freeing may add zombies: they are seen too */
+    for (struct queue_link *l; (l = queue_pop(&ec_zombies));) {   /* freeing may add zombies: they are seen too */
         struct ec *ec = queue_entry(l, struct ec, zombie_link);
         if (running_somewhere(ec))
             queue_push(&still, l);
         else
             free_ec(ec);
     }
-    zombies = still;
+    ec_zombies = still;
 }
 
 void ec_set_state(struct ec *ec, enum ec_state state)
@@ -167,7 +166,7 @@ void ec_wake(struct ec *ec, enum nova_status status)
  * deliver a STARTUP or RECALL (which runs the handler instead). */
 __attribute__((noinline, cold)) static void resume_work(struct percpu *cpu, struct ec *ec)
 {
-    if (!queue_empty(&zombies)) {
+    if (!queue_empty(&ec_zombies)) {
         reap_zombies();
         if (ec->state != EC_READY || !cpu->current_sc)
             schedule();   /* a freed EC's PD died and took with it what was to run here */
@@ -182,45 +181,27 @@ __attribute__((noinline, cold)) static void resume_work(struct percpu *cpu, stru
     }
 }
 
-static inline bool resume_work_due(const struct ec *ec)
-{
-    return !queue_empty(&zombies) || ec->startup_pending || ec->recall_pending;
-}
-
-static _Noreturn void return_to_user(struct ec *ec)
-{
-    big_unlock();
-    if (ec->regs.vector == ENTRY_SYSCALL && user_canonical(ec->regs.rip))
-        ret_user_sysret(&ec->regs);
-    ret_user_iret(&ec->regs);
-}
-
 _Noreturn void ec_resume(struct ec *ec)
 {
     struct percpu *cpu = this_cpu();
     cpu->current = ec;   /* the CPU leaves the EC it ran: that one may be freed, this one not */
-    if (__builtin_expect(resume_work_due(ec), 0))
+    if (__builtin_expect(ec_resume_work_due(ec), 0))
         resume_work(cpu, ec);
-    hpt_activate(ec->pd->pml4);   /* a vCPU's too: the host never runs on a dead PD's table */
-    if (ec->vcpu)
+    if (ec->vcpu) {
+        hpt_activate(cpu, ec->pd->pml4);   /* the host never runs on a dead PD's table */
         vcpu_resume(ec);
-    cpu->cur_regs = &ec->regs;
-    fs_base_switch_to(cpu, ec);
-    tss_set_kernel_entry((uint64_t)(uintptr_t)(&ec->regs + 1));
-    fpu_switch_to(cpu, ec);
-    return_to_user(ec);
+    }
+    ec_switch(cpu, ec, false);
 }
 
-/* Back to the EC that made the hypercall on this CPU: its frame, TSS entry,
- * FS base and FPU state are the loaded ones (a hypercall changes them only
- * for itself), only its address space may have been left (paging.c). */
-_Noreturn void ec_return(struct ec *ec)
+#ifdef NOVUM_DEBUG
+void ec_return_check(const struct ec *ec)
 {
-    if (__builtin_expect(resume_work_due(ec) || ec->vcpu, 0))
-        ec_resume(ec);
-    hpt_activate(ec->pd->pml4);
-    return_to_user(ec);
+    if (ec->vcpu || ec->startup_pending || ec->recall_pending || ec->regs.vector != ENTRY_SYSCALL ||
+        !user_canonical(ec->regs.rip))
+        panic("ec_return: EC %p is a vCPU, has an event due, did not enter with syscall or has rip 0x%lx", (const void *)ec, ec->regs.rip);
 }
+#endif
 
 /* Make the EC unrunnable for good; everybody waiting on it learns. */
 void ec_stop(struct ec *ec)
@@ -320,6 +301,8 @@ _Noreturn void sys_ec_ctrl(struct sys_regs *r)
             ec_set_state(ec, EC_READY);   /* a halted vCPU wakes for its RECALL */
         if (ec->cpu != this_cpu()->cpu)
             sched_kick(ec->cpu);   /* it may be running there right now */
+        if (ec == this_cpu()->current)
+            sys_finish_resched(NOVA_SUCCESS);   /* ec_resume delivers it; sys_finish's return does not look */
     }
     sys_finish(NOVA_SUCCESS);
 }

@@ -9,6 +9,7 @@
 #include "delegate.h"
 #include "ec.h"
 #include "exc_msg.h"
+#include "ipc_fast.h"
 #include "ipc.h"
 #include "pd.h"
 #include "pt.h"
@@ -127,11 +128,9 @@ static void deliver_reply(struct ec *callee, struct ec *caller)
     ec_wake(caller, NOVA_SUCCESS);
 }
 
-_Noreturn void sys_reply(struct sys_regs *r)
+/* Out of line, so that the fast path saves no registers for it. */
+__attribute__((noinline)) static _Noreturn void reply(struct ec *cur)
 {
-    (void)r;   /* reply takes no arguments and answers no status */
-    ipc_fast_reply();   /* returns unless it could switch to the caller at once */
-    struct ec *cur = this_cpu()->current;
     if (cur->caller)
         deliver_reply(cur, cur->caller);
     ec_set_state(cur, EC_WAIT_CALL);
@@ -141,26 +140,42 @@ _Noreturn void sys_reply(struct sys_regs *r)
     sys_block();
 }
 
-_Noreturn void sys_call(struct sys_regs *r)
+_Noreturn void sys_reply(struct sys_regs *r)
 {
-    ipc_fast_call(r);   /* returns unless it could switch to the callee at once */
-    struct hc_call a = hc_call_decode(r);
-    struct ec *cur = this_cpu()->current;
-    struct pt *pt = (struct pt *)cap_get(cur->pd, a.sel_pt, KOBJ_PT, NOVA_PERM_PT_CALL);
-    if (!pt)
-        sys_finish(NOVA_BAD_CAP);
+    (void)r;   /* reply takes no arguments and answers no status */
+    struct percpu *cpu = this_cpu();
+    struct ec *cur = cpu->current;
+    ipc_fast_reply(cpu, cur);   /* returns unless it could switch to the caller at once */
+    reply(cur);
+}
+
+/* Out of line, so that the fast path saves no registers for it. */
+__attribute__((noinline)) static _Noreturn void call(struct ec *cur, struct pt *pt, bool donate, bool no_wait)
+{
     struct ec *callee = pt->ec;
     if (callee->cpu != cur->cpu)
         sys_finish(NOVA_BAD_CPU);
     if (callee->state == EC_DEAD)
         sys_finish(NOVA_COM_ABT);
     bool busy = callee->state != EC_WAIT_CALL;
-    if (busy && hc_call_db(&a))
+    if (busy && no_wait)
         sys_finish(NOVA_COM_TIM);   /* the caller would rather not wait */
-    bool donate = !hc_call_dd(&a);
     if (busy)
         ipc_enqueue_sender(cur, pt, donate);
     else
         ipc_rendezvous(cur, pt, donate);
     sys_block();   /* the reply or an abort gives the status */
+}
+
+_Noreturn void sys_call(struct sys_regs *r)
+{
+    struct hc_call a = hc_call_decode(r);
+    struct percpu *cpu = this_cpu();
+    struct ec *cur = cpu->current;
+    struct pt *pt = (struct pt *)cap_get(cur->pd, a.sel_pt, KOBJ_PT, NOVA_PERM_PT_CALL);
+    if (!pt)
+        sys_finish(NOVA_BAD_CAP);
+    bool donate = !hc_call_dd(&a);
+    ipc_fast_call(cpu, cur, pt, donate);   /* returns unless it could switch to the callee at once */
+    call(cur, pt, donate, hc_call_db(&a));
 }

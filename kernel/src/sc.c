@@ -187,7 +187,7 @@ static void arm_timer(const struct sc *sc)
 /* On the kernel's page table: the PD that ran last may die meanwhile. */
 static _Noreturn void idle(void)
 {
-    hpt_activate(kernel_pml4);
+    hpt_activate(this_cpu(), kernel_pml4);
     big_unlock();
     for (;;)
         __asm__ volatile("sti; hlt; cli" ::: "memory");

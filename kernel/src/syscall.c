@@ -7,6 +7,7 @@
 #include <nova/spec_tables.h>
 #include "console.h"
 #include "ec.h"
+#include "ec_switch.h"
 #include "invariants.h"
 #include "lock.h"
 #include "sc.h"
@@ -49,6 +50,11 @@ static inline void debug_leave(void) {}
 static inline void debug_check_status(enum nova_status status) { (void)status; }
 #endif
 
+_Static_assert(ENTRY_HC_NUMBER_MASK == NOVA_HC_ID_NUMBER_MASK && NOVA_HC_ID_NUMBER_SHIFT == 0 &&
+               NOVA_HC_COUNT == ENTRY_HC_NUMBER_MASK + 1, "entry.S indexes hypercall_table by the number's bits");
+
+/* Debug builds enter here (entry.S); Release builds take the lock and
+ * dispatch in entry.S, the same steps without the debug bookkeeping. */
 _Noreturn void syscall_handler(struct sys_regs *r);
 _Noreturn void syscall_handler(struct sys_regs *r)
 {
@@ -65,11 +71,13 @@ static void set_status(enum nova_status status)
 
 _Noreturn void sys_finish(enum nova_status status)
 {
-    set_status(status);
     struct percpu *cpu = this_cpu();
-    if (!cpu->current_sc || cpu->current->state != EC_READY)
+    struct ec *cur = cpu->current;
+    debug_check_status(status);
+    hc_return_status(&cur->regs, status);
+    if (!cpu->current_sc || cur->state != EC_READY)
         schedule();   /* the call took away its SC or its EC */
-    ec_return(cpu->current);
+    ec_return(cur);
 }
 
 _Noreturn void sys_finish_resched(enum nova_status status)
@@ -84,10 +92,20 @@ _Noreturn void sys_block(void)
     schedule();
 }
 
+/* The fast path's partner is no vCPU: a vCPU never waits for calls, and
+ * its exits are calls with an event, which the fast path leaves alone. */
 _Noreturn void sys_switch(struct ec *ec)
 {
     debug_leave();
-    ec_resume(ec);
+#ifdef NOVUM_DEBUG
+    if (ec->vcpu)
+        panic("sys_switch to a vCPU");
+#endif
+    struct percpu *cpu = this_cpu();
+    cpu->current = ec;
+    if (__builtin_expect(ec_resume_work_due(ec), 0))
+        ec_resume(ec);
+    ec_switch(cpu, ec, true);   /* a rip from syscall or a portal's IP, checked by create_pt */
 }
 
 _Noreturn void sys_restart(void)

@@ -48,7 +48,9 @@
     .text
 /* The frame's cs, ss and error code of a syscall entry are left as they
  * are: cs and ss are the user selectors every entry from user mode writes
- * (ec.c sets them in a new EC), and a syscall has no error code. */
+ * (ec.c sets them in a new EC), and a syscall has no error code. Nor are
+ * rcx and r11 saved: syscall put rip and rflags there, which are saved, and
+ * the spec leaves both undefined after a hypercall (8.5, ~). */
     .globl syscall_entry
 syscall_entry:
     swapgs
@@ -60,12 +62,10 @@ syscall_entry:
     mov     %rdi, SR_RDI(%rsp)
     mov     %rsi, SR_RSI(%rsp)
     mov     %rdx, SR_RDX(%rsp)
-    mov     %rcx, SR_RCX(%rsp)
     mov     %rax, SR_RAX(%rsp)
     mov     %r8, SR_R8(%rsp)
     mov     %r9, SR_R9(%rsp)
     mov     %r10, SR_R10(%rsp)
-    mov     %r11, SR_R11(%rsp)
     mov     %rbx, SR_RBX(%rsp)
     mov     %rbp, SR_RBP(%rsp)
     mov     %r12, SR_R12(%rsp)
@@ -74,9 +74,24 @@ syscall_entry:
     mov     %r15, SR_R15(%rsp)
     mov     %gs:PERCPU_USER_RSP, %rcx
     mov     %rcx, SR_RSP(%rsp)
+    mov     %rdi, %rax                         /* the hypercall id */
     mov     %rsp, %rdi
     mov     %gs:PERCPU_KSTACK_TOP, %rsp
+#ifdef NOVUM_DEBUG
     call    syscall_handler
+#else
+    /* big_lock (lock.h) and the dispatch of syscall_handler, inline */
+    lock btsl $0, kernel_lock(%rip)
+    jc      2f
+1:  and     $ENTRY_HC_NUMBER_MASK, %eax
+    call    *hypercall_table(, %rax, 8)
+2:  push    %rdi
+    push    %rax
+    call    big_lock_contended
+    pop     %rax
+    pop     %rdi
+    jmp     1b
+#endif
     ud2
 
 /* Exception and interrupt entries: make every vector look like one with an

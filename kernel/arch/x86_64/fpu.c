@@ -6,13 +6,6 @@
 
 /* The CPU's CR0.TS is what cr0_ts says (cpu_setup clears both): an EC
  * switch that leaves TS as it is reads and writes no control register. */
-void fpu_set_ts(struct percpu *cpu, bool on)
-{
-    uint64_t cr0 = read_cr0();
-    write_cr0(on ? cr0 | CR0_TS : cr0 & ~(uint64_t)CR0_TS);
-    cpu->cr0_ts = on;
-}
-
 static void set_ts(bool on)
 {
     struct percpu *cpu = this_cpu();
@@ -23,8 +16,12 @@ static void set_ts(bool on)
 bool fpu_claim(struct ec *ec)
 {
     struct percpu *cpu = this_cpu();
-    if (cpu->fpu_owner == ec)
-        return false;   /* a real #NM */
+    if (cpu->fpu_owner == ec) {
+        if (!cpu->cr0_ts)
+            return false;   /* a real #NM */
+        fpu_set_ts(cpu, false);   /* the owner's registers are loaded: TS was left set on a switch back */
+        return true;
+    }
     set_ts(false);
     if (cpu->fpu_owner)
         __asm__ volatile("fxsave64 %0" : "=m"(cpu->fpu_owner->fpu));

@@ -4,22 +4,13 @@
 #include <arch/fs_base.h>
 #include "config.h"
 
-static void write_base(struct percpu *cpu, struct ec *ec, uint64_t base)
-{
-    wrmsr(MSR_FS_BASE, base);
-    cpu->fs_base_ec = ec;
-    cpu->fs_base_written = base;
-}
-
 /* Whatever a boot loader left, every CPU starts with the base a new EC has. */
-void fs_base_init(void) { write_base(this_cpu(), 0, 0); }
-
-void fs_base_load(struct percpu *cpu, struct ec *ec) { write_base(cpu, ec, ec->fs_base); }
+void fs_base_init(void) { fs_base_write(this_cpu(), 0, 0); }
 
 void fs_base_set(struct ec *ec, uint64_t base)
 {
     ec->fs_base = base;
-    write_base(this_cpu(), ec, base);
+    fs_base_write(this_cpu(), ec, base);
 }
 
 /* A new EC at the same address must not pass for this one (ABA): it would

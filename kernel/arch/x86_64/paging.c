@@ -159,8 +159,9 @@ static void free_level(uint64_t pa, unsigned level)
 
 void hpt_destroy_user(uint64_t pml4)
 {
-    if (this_cpu()->cr3 == pml4)
-        hpt_activate(kernel_pml4);   /* never run on a freed table (idle CPUs run on the kernel's too) */
+    struct percpu *cpu = this_cpu();
+    if (cpu->cr3 == pml4)
+        hpt_activate(cpu, kernel_pml4);   /* never run on a freed table (idle CPUs run on the kernel's too) */
     uint64_t *t = table(pml4);
     for (unsigned i = 0; i < 256; i++)
         if (t[i] & PTE_P)

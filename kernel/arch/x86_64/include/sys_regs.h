@@ -23,6 +23,10 @@ struct sys_regs {
 #define ENTRY_SYSCALL   0x100   /* entered with syscall: may leave with sysret */
 #define ENTRY_NEW       0x101   /* never ran: leaves with iret */
 
+/* The hypercall number's bits of the id in rdi, for entry.S, which cannot
+ * read the generated C header (syscall.c checks it against spec/). */
+#define ENTRY_HC_NUMBER_MASK 0xf
+
 #define SYS_REGS_SIZE   (22 * 8)
 /* offsets for entry.S's moves */
 #define SR_R15 0

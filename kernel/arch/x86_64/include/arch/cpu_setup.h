@@ -26,7 +26,7 @@ extern struct percpu percpu[];
 void cpu_identify(struct cpu_ident *id);
 void cpu_setup(unsigned cpu, uint32_t apic_id);     /* GDT, TSS, IDT, MSRs, FPU, GS base */
 /* Where the CPU puts the frame of the next entry from user mode. */
-static inline void tss_set_kernel_entry(uint64_t rsp0) { this_cpu()->tss->rsp0 = rsp0; }
+static inline void tss_set_kernel_entry(struct percpu *cpu, uint64_t rsp0) { cpu->tss->rsp0 = rsp0; }
 /* Switch to the empty kernel stack of this CPU and call fn there. */
 _Noreturn void continue_on_kstack(void (*fn)(void), uint64_t stack_top);
 uint64_t percpu_kstack_top(unsigned cpu);

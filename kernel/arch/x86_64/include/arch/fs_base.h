@@ -8,11 +8,18 @@
  * and if 0 was written last, 0 is what is loaded. */
 #pragma once
 #include <stdint.h>
+#include <arch/cpu.h>
 #include <arch/percpu.h>
 #include "ec.h"
 
 void fs_base_init(void);                               /* per CPU, at setup */
-void fs_base_load(struct percpu *cpu, struct ec *ec);  /* write ec's base */
+/* Write `base` to the MSR as `ec`'s. Inline for the reason fpu_set_ts is. */
+static inline void fs_base_write(struct percpu *cpu, struct ec *ec, uint64_t base)
+{
+    wrmsr(MSR_FS_BASE, base);
+    cpu->fs_base_ec = ec;
+    cpu->fs_base_written = base;
+}
 void fs_base_set(struct ec *ec, uint64_t base);        /* ec runs on this CPU */
 void fs_base_forget(struct ec *ec);                    /* before ec's memory is freed */
 
@@ -24,5 +31,5 @@ static inline void fs_base_switch_to(struct percpu *cpu, struct ec *ec)
     if ((ec->fs_base | cpu->fs_base_written) == 0)
         cpu->fs_base_ec = ec;
     else
-        fs_base_load(cpu, ec);
+        fs_base_write(cpu, ec, ec->fs_base);
 }

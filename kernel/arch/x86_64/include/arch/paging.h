@@ -47,9 +47,8 @@ void hpt_iomap_private(uint64_t pml4, uint64_t *pdpt, uint64_t *pd, uint64_t *pt
 void hpt_iomap_set(uint64_t *pt, unsigned half, uint64_t pa);
 /* Load `pml4` into CR3 unless it is there (percpu.cr3 says; reading CR3 is
  * slow), as on every return to user. */
-static inline void hpt_activate(uint64_t pml4)
+static inline void hpt_activate(struct percpu *cpu, uint64_t pml4)
 {
-    struct percpu *cpu = this_cpu();
     if (cpu->cr3 != pml4) {
         write_cr3(pml4);
         cpu->cr3 = pml4;

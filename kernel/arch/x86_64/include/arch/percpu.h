@@ -41,7 +41,7 @@ _Static_assert(__builtin_offsetof(struct percpu, cur_regs) == PERCPU_CUR_REGS, "
 
 /* Not volatile: a CPU's GS base never changes while the kernel runs on it
  * (no kernel stack moves between CPUs), so the compiler may reuse one read. */
-static inline struct percpu *this_cpu(void)
+__attribute__((const)) static inline struct percpu *this_cpu(void)
 {
     struct percpu *p;
     __asm__("mov %%gs:0, %0" : "=r"(p));

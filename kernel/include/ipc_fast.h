@@ -5,22 +5,23 @@
  * switch is direct: no runqueue, accounting or timer work, and ec_resume
  * switches CR3, TSS.RSP0, FPU and FS base as always.
  *
- * Each function returns, having changed nothing, when its case is not the
+ * Each function is inlined into its handler (ipc.c) after the capability
+ * lookup, and returns, having changed nothing, when its case is not the
  * common one; the handler then goes on with the general path (ipc.c), the
  * single definition of the semantics, and what is done here is what it
  * would do. Exceptions, vCPU exits, typed items, busy callees (helping) and
  * callers on other CPUs always take the general path. */
+#pragma once
 #include <arch/percpu.h>
 #include <hypercall_decode.h>
-#include "cap.h"
 #include "ec.h"
-#include "ipc.h"
 #include "pt.h"
+#include "queue.h"
 #include "syscall.h"
 
 /* The untyped words, one word move each, and the count (clamped as in
  * ipc.c); the caller checked that no typed item goes along. */
-static inline void copy_words(const struct nova_utcb *from, struct nova_utcb *to)
+static inline void ipc_fast_copy_words(const struct nova_utcb *from, struct nova_utcb *to)
 {
     uint64_t n = nova_utcb_items_u(from->head.items);
     if (n > NOVA_UTCB_DATA_WORDS)
@@ -31,30 +32,26 @@ static inline void copy_words(const struct nova_utcb *from, struct nova_utcb *to
     to->head.items = nova_utcb_items(n, 0);
 }
 
-static inline bool untyped_only(const struct nova_utcb *u) { return !nova_utcb_items_t(u->head.items); }
+static inline bool ipc_fast_untyped_only(const struct nova_utcb *u) { return !nova_utcb_items_t(u->head.items); }
 
 /* Whether the SC that runs `from` runs `to` once `from` waits for it (call)
  * or `from` is done with it (reply, with the roles swapped): the chain of
  * the SC goes through `caller` to `callee` (sc.c, resolve), and the state
  * changes unpark nobody. */
-static inline bool same_sc(const struct ec *caller, const struct ec *callee, bool donated)
+static inline bool ipc_fast_same_sc(const struct percpu *cpu, const struct ec *caller, const struct ec *callee,
+                                    bool donated)
 {
-    return (donated || !callee->home_scs) && !caller->parked && !callee->parked && this_cpu()->current_sc;
+    return (donated || !callee->home_scs) && !caller->parked && !callee->parked && cpu->current_sc;
 }
 
-void ipc_fast_call(struct sys_regs *r)
+/* `cur` calls through `pt`, which it may call. */
+static inline void ipc_fast_call(struct percpu *cpu, struct ec *cur, struct pt *pt, bool donate)
 {
-    struct hc_call a = hc_call_decode(r);
-    struct ec *cur = this_cpu()->current;
-    struct pt *pt = (struct pt *)cap_get(cur->pd, a.sel_pt, KOBJ_PT, NOVA_PERM_PT_CALL);
-    if (!pt)
-        return;
     struct ec *callee = pt->ec;
-    bool donate = !hc_call_dd(&a);
-    if (callee->cpu != cur->cpu || callee->state != EC_WAIT_CALL || !untyped_only(cur->utcb) ||
-        !same_sc(cur, callee, donate))
+    if (callee->cpu != cur->cpu || callee->state != EC_WAIT_CALL || !ipc_fast_untyped_only(cur->utcb) ||
+        !ipc_fast_same_sc(cpu, cur, callee, donate))
         return;
-    copy_words(cur->utcb, callee->utcb);
+    ipc_fast_copy_words(cur->utcb, callee->utcb);
     callee->regs.rip = pt->ip;
     hc_reply_entry(&callee->regs, pt->pid);
     callee->caller = cur;
@@ -66,16 +63,16 @@ void ipc_fast_call(struct sys_regs *r)
     sys_switch(callee);   /* the reply gives the caller its status */
 }
 
-void ipc_fast_reply(void)
+/* `cur` replies. */
+static inline void ipc_fast_reply(struct percpu *cpu, struct ec *cur)
 {
-    struct ec *cur = this_cpu()->current;
     struct ec *caller = cur->caller;
-    if (!caller || caller->event != NO_EVENT || !queue_empty(&cur->senders) || !untyped_only(cur->utcb) ||
-        !same_sc(caller, cur, caller->donated))
+    if (!caller || caller->event != NO_EVENT || !queue_empty(&cur->senders) || !ipc_fast_untyped_only(cur->utcb) ||
+        !ipc_fast_same_sc(cpu, caller, cur, caller->donated))
         return;
     caller->callee = 0;
     cur->caller = 0;
-    copy_words(cur->utcb, caller->utcb);
+    ipc_fast_copy_words(cur->utcb, caller->utcb);
     hc_return_status(&caller->regs, NOVA_SUCCESS);
     caller->state = EC_READY;
     cur->state = EC_WAIT_CALL;
