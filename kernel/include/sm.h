@@ -1,5 +1,6 @@
 /* Semaphore (spec 2.5, 5.4.4). Waiters are woken in FIFO order. */
 #pragma once
+#include <stdbool.h>
 #include <stdint.h>
 #include "kobj.h"
 #include "queue.h"
@@ -13,7 +14,7 @@ struct sm {
     struct queue waiters;   /* ECs blocked in down, oldest first (ec->sm_link) */
 };
 
-void sm_up(struct sm *sm);
+bool sm_up(struct sm *sm);   /* true if it woke a waiter */
 void sm_remove_waiter(struct sm *sm, struct ec *ec);
 /* A semaphore owned by `owner` with the counter `count`. The capability to
  * it lands at selector `sel` of `creator`. 0 when kernel memory ran out;

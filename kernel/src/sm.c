@@ -22,15 +22,16 @@ static struct ec *pop_waiter(struct sm *sm)
     return ec;
 }
 
-void sm_up(struct sm *sm)
+bool sm_up(struct sm *sm)
 {
     struct ec *ec = pop_waiter(sm);
     if (!ec) {
         if (sm->count != UINT64_MAX)
             sm->count++;
-        return;
+        return false;
     }
     ec_wake(ec, NOVA_SUCCESS);
+    return true;
 }
 
 void sm_remove_waiter(struct sm *sm, struct ec *ec)
@@ -89,8 +90,9 @@ _Noreturn void sys_sm_ctrl(struct sys_regs *r)
     if (!sm)
         sys_finish(NOVA_BAD_CAP);
     if (!down) {
-        sm_up(sm);
-        sys_finish_resched(NOVA_SUCCESS);   /* the woken EC may have the higher priority */
+        if (sm_up(sm))
+            sys_finish_resched(NOVA_SUCCESS);   /* the woken EC may have the higher priority */
+        sys_finish(NOVA_SUCCESS);
     }
     unsigned gsi;
     if (sm_gsi(sm, &gsi) && gsi_mode_of(gsi).level)
