@@ -105,7 +105,7 @@
 #else
 #define ITERATIONS      10000u
 #define HEAVY_ITERATIONS 1000u                     /* object creation and destruction */
-#define BIG_ITERATIONS  100u                       /* 512-page delegation and revoke: millions each */
+#define BIG_ITERATIONS  100u                       /* 512-page delegation and revoke: 10^5 to 10^6 each */
 #endif
 #define WARMUP          16u
 #define MAX_PAGER_FAULTS 64u                       /* more means the fault is never resolved */
@@ -733,7 +733,7 @@ int main(const struct nova_hip *hip, unsigned cpu)
     bench_sm();
     bench_exception(cpu);
     bench_delegate("delegate 1 page to another PD (call with one item)", "revoke 1 page from another PD", one_page, 0);
-#ifndef IPCBENCH_TRACE   /* millions of instructions: too many to log each */
+#ifndef IPCBENCH_TRACE   /* with the warm-up, millions of instructions: too many to log */
     bench_delegate("delegate 512 pages to another PD (call with one item)", "revoke 512 pages from another PD",
                    big_pages, WINDOW_ORDER);
 #endif
