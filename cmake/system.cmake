@@ -65,6 +65,15 @@ function(novum_memory_mib value out_var)
     set(${out_var} ${mib} PARENT_SCOPE)
 endfunction()
 
+# Raise the CPU count in VAR to MINIMUM (a project's NOVUM_PROJECT_CPUS: a
+# system that places work on CPU 1 needs two) if it is smaller; an empty
+# MINIMUM changes nothing.
+function(novum_cpus_at_least var minimum)
+    if(minimum AND ${var} LESS minimum)
+        set(${var} ${minimum} PARENT_SCOPE)
+    endif()
+endfunction()
+
 # Raise the memory size in VAR to MINIMUM (a project's NOVUM_PROJECT_MEMORY)
 # if it is smaller; an empty MINIMUM changes nothing.
 function(novum_memory_at_least var minimum)

@@ -21,6 +21,12 @@ struct test {
 
 void test_fail(const char *file, int line, const char *what, uint64_t a, uint64_t b);
 bool test_failed(void);
+/* The current test does not apply to this machine: the driver reports it as
+ * "ok N - name # SKIP reason" (TAP). Checks that failed before still count. */
+void test_skip(const char *reason);
+
+/* An enabled CPU other than the boot CPU, ~0u if the HIP lists none. */
+unsigned test_other_cpu(void);
 
 #define CHECK(cond) \
     ((cond) ? (void)0 : test_fail(__FILE__, __LINE__, #cond, 0, 0))
@@ -41,6 +47,19 @@ bool test_failed(void);
         CHECK_EQ(a, b);          \
         if (test_failed())       \
             return;              \
+    } while (0)
+#define SKIP(reason)             \
+    do {                         \
+        test_skip(reason);       \
+        return;                  \
+    } while (0)
+/* Declares `var` = a second enabled CPU, or skips the test when the machine
+ * has one CPU (NOVUM_QEMU_SMP=1). */
+#define REQUIRE_OTHER_CPU(var)                                  \
+    unsigned var = test_other_cpu();                            \
+    do {                                                        \
+        if (var == ~0u)                                         \
+            SKIP("one CPU: the test needs a second");           \
     } while (0)
 
 /* the root task's well-known selectors (spec 6.1.2.3) */

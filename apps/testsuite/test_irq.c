@@ -33,7 +33,7 @@ static uint64_t lookup_obj(uint64_t sel)
 
 NOVA_TEST(idle_sc_of_a_cpu_reports_idle_time)
 {
-    unsigned other = nova_boot_cpu == 0 ? 1 : 0;
+    REQUIRE_OTHER_CPU(other);
     uint64_t sel = IRQ_SEL;
     REQUIRE_EQ(take_kernel_object(other, sel), NOVA_SUCCESS);
     CHECK_EQ(lookup_obj(sel), nova_crd_obj(sel, 0, NOVA_PERM_SC_CT));

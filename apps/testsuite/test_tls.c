@@ -201,14 +201,6 @@ static volatile uint64_t first_ready, handler_probe, handler_ran;
 
 static uintptr_t stack_top(uint8_t *stack) { return (uintptr_t)&stack[STACK_SIZE] - 8; }
 
-static unsigned other_cpu(void)
-{
-    for (unsigned i = 0; i < nova_hip_cpu_count(nova_boot_hip); i++)
-        if (i != nova_boot_cpu && (nova_hip_cpu_desc(nova_boot_hip, i)->flags & NOVA_HIP_CPU_FLAGS_ENABLED))
-            return i;
-    return ~0u;
-}
-
 static _Noreturn void park(void)
 {
     for (;;)
@@ -270,8 +262,7 @@ static enum nova_status destroy(uint64_t sel)
 
 NOVA_TEST(tls_a_destroyed_ecs_base_does_not_pass_to_a_new_ec)
 {
-    unsigned cpu = other_cpu();
-    REQUIRE(cpu != ~0u);
+    REQUIRE_OTHER_CPU(cpu);
     REQUIRE_OK(nova_create_sm(SEL_PARK, SEL_ROOT_PD, 0));
     REQUIRE_OK(start_on(cpu, SEL_FIRST_HANDLER, FIRST_UTCB, first_handler_stack, first_startup,
                         SEL_FIRST_EVT, SEL_FIRST, SEL_FIRST_SC));

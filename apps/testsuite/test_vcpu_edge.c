@@ -240,8 +240,7 @@ NOVA_TEST(vcpu_memory_revoked_while_the_guest_runs_faults)
 NOVA_TEST(vcpu_memory_revoked_while_the_guest_runs_on_another_cpu_faults)
 {
     VM_SKIP_WITHOUT_SVM();
-    unsigned cpu = vm_other_cpu();
-    REQUIRE(cpu != ~0u);
+    REQUIRE_OTHER_CPU(cpu);
     revoke_under_running_guest(cpu, 2);
 }
 

@@ -284,8 +284,7 @@ NOVA_TEST(vcpu_recalled_guest_resumes_after_the_reply)
 NOVA_TEST(vcpu_recall_from_another_cpu)
 {
     VM_SKIP_WITHOUT_SVM();
-    unsigned cpu = vm_other_cpu();
-    REQUIRE(cpu != ~0u);
+    REQUIRE_OTHER_CPU(cpu);
     struct vm *vm = spinning(cpu, 2);   /* alone on its CPU */
     REQUIRE(vm);
     CHECK_EQ(vm->exits, 1);
@@ -318,8 +317,7 @@ NOVA_TEST(vcpu_destroyed_while_running_stops)
 NOVA_TEST(vcpu_destroyed_while_running_on_another_cpu_stops)
 {
     VM_SKIP_WITHOUT_SVM();
-    unsigned cpu = vm_other_cpu();
-    REQUIRE(cpu != ~0u);
+    REQUIRE_OTHER_CPU(cpu);
     struct vm *vm = spinning(cpu, 2);
     REQUIRE(vm);
     vm_destroy(vm);   /* vCPU, SC, PD, handler */

@@ -116,18 +116,6 @@ bool vm_std(struct vm *vm, unsigned exit, struct nova_utcb *u)
     }
 }
 
-unsigned vm_other_cpu(void)
-{
-    const struct nova_hip *hip = nova_boot_hip;
-    unsigned n = (hip->mem_offs - hip->cpu_offs) / hip->cpu_size;
-    for (unsigned i = 0; i < n; i++) {
-        const struct nova_hip_cpu *c = (const void *)((const uint8_t *)hip + hip->cpu_offs + i * hip->cpu_size);
-        if (i != nova_boot_cpu && (c->flags & NOVA_HIP_CPU_FLAGS_ENABLED))
-            return i;
-    }
-    return ~0u;
-}
-
 static void vm_handle(uint64_t pid, struct ectx *c)
 {
     struct vm *vm = vm_of(c);

@@ -72,8 +72,6 @@ bool vm_run(struct vm *vm);
 /* Revoke everything the VM holds; its slot (memory, handler stack) is reused. */
 void vm_destroy(struct vm *vm);
 
-/* An enabled CPU other than the boot CPU, ~0u if there is none. */
-unsigned vm_other_cpu(void);
 /* A fresh zeroed page of the root's (rwx, not in any VM) to hand to a guest;
  * the page number (root virtual) for nova_crd_mem. NULL when exhausted. */
 uint8_t *vm_page(void);

@@ -33,15 +33,19 @@ void **radix_slot(struct radix *r, uint64_t key, struct account *charge, bool cr
     return 0;
 }
 
-/* Search the subtree `t` at `level` covering keys from `base` on. */
+/* Search the subtree `t` at `level` covering keys from `base` on. The
+ * search starts at the entry that holds `from`, not at entry 0: a walk that
+ * calls radix_next once per key would otherwise rescan each table from its
+ * start, WIDTH / 2 entries per key. */
 static bool next_in(void **t, unsigned level, uint64_t base, uint64_t from, uint64_t end, uint64_t *found)
 {
     uint64_t span = 1ull << (BITS * level);
-    for (unsigned i = 0; i < WIDTH; i++) {
+    uint64_t first = from > base ? (from - base) >> (BITS * level) : 0;
+    for (uint64_t i = first; i < WIDTH; i++) {
         uint64_t lo = base + i * span;
         if (lo >= end)
             return false;
-        if (lo + span <= from || !t[i])
+        if (!t[i])
             continue;
         if (!level) {
             *found = lo;

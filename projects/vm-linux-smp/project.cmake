@@ -5,6 +5,9 @@
 set(NOVUM_ROOT_TASK rootserver)
 set(NOVUM_SYSTEM ${CMAKE_CURRENT_LIST_DIR}/system.toml)
 set(NOVUM_PROJECT_MEMORY 1G)
+# vCPU 1 runs on host CPU 1: QEMU gets two CPUs at least (NOVUM_QEMU_SMP=1
+# would leave the VMM refused by the root server)
+set(NOVUM_PROJECT_CPUS 2)
 # The guest boots to its shell, which takes commands typed on the serial
 # console, and powers off; the VMM reports the end with its figures. A CPU
 # without SVM and nested paging (qemu64) gets the VMM's report instead, and

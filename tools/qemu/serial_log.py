@@ -9,6 +9,7 @@ Conventions understood here:
 
       ok 1 - name
       not ok 2 - name
+      ok 3 - name # SKIP reason   (passed: the test does not apply here)
       # diagnostic line (belongs to the preceding test)
 
   and finally exactly one summary line, alone on its line::
@@ -33,6 +34,7 @@ PANIC_MARKER = "NOVUM PANIC"
 _OK_RE = re.compile(r"^\s*ok\s+(\d+)\b\s*(?:-\s*)?(.*?)\s*$")
 _NOT_OK_RE = re.compile(r"^\s*not\s+ok\s+(\d+)\b\s*(?:-\s*)?(.*?)\s*$")
 _DIAG_RE = re.compile(r"^\s*#")
+_SKIP_RE = re.compile(r"^(.*?)\s*#\s*SKIP\b\s*(.*)$", re.IGNORECASE)
 _SUMMARY_RE = re.compile(r"^\s*(\d+)\s+passed,\s+(\d+)\s+failed\s*$")
 
 
@@ -135,6 +137,7 @@ class TestResult:
     name: str
     ok: bool
     diagnostics: List[str] = field(default_factory=list)
+    skip: Optional[str] = None   # the reason of an "ok N - name # SKIP reason"
 
 
 @dataclass
@@ -151,6 +154,10 @@ class TestLog:
     def failed(self) -> List[TestResult]:
         return [r for r in self.results if not r.ok]
 
+    @property
+    def skipped(self) -> List[TestResult]:
+        return [r for r in self.results if r.ok and r.skip is not None]
+
 
 def parse_test_log(lines: Iterable[str]) -> TestLog:
     log = TestLog()
@@ -166,7 +173,11 @@ def parse_test_log(lines: Iterable[str]) -> TestLog:
             continue
         m = _OK_RE.match(line)
         if m:
-            last = TestResult(int(m.group(1)), m.group(2), True)
+            name, skip = m.group(2), None
+            s = _SKIP_RE.match(name)
+            if s:
+                name, skip = s.group(1).rstrip(" -"), s.group(2)
+            last = TestResult(int(m.group(1)), name, True, skip=skip)
             log.results.append(last)
             continue
         m = _SUMMARY_RE.match(line)
@@ -235,6 +246,10 @@ def tests_verdict(lines: Sequence[str], exit_info: Optional[ExitInfo],
         return Verdict(False, exit_info.describe())
     if exit_info.code != 0:
         return Verdict(False, f"guest exited with code {exit_info.code} (QEMU status {exit_info.status})")
+    skipped = log.skipped
+    if skipped:
+        names = ", ".join(_test_label(r) for r in skipped)
+        return Verdict(True, f"{passed} tests passed, {len(skipped)} of them skipped: {names}")
     return Verdict(True, f"{passed} tests passed")
 
 

@@ -59,6 +59,19 @@ class TestsMode(unittest.TestCase):
         text = "not ok 1 - a\nnot ok 2 - b\n0 passed, 2 failed\n"
         self.assertEqual(self.verdict(text).line(), "FAIL: 2 tests failed: a, b")
 
+    def test_skip_passes_and_is_named(self):
+        text = "ok 1 - a\nok 2 - smp call # SKIP one CPU: needs two\nok 3 # skip no name\n3 passed, 0 failed\n"
+        log = sl.parse_test_log(sl.split_lines(text))
+        self.assertEqual([(r.name, r.skip) for r in log.results],
+                         [("a", None), ("smp call", "one CPU: needs two"), ("", "no name")])
+        v = self.verdict(text)
+        self.assertTrue(v.passed, v.reason)
+        self.assertEqual(v.line(), "PASS: 3 tests passed, 2 of them skipped: smp call, #3")
+
+    def test_not_ok_with_skip_still_fails(self):
+        v = self.verdict("not ok 1 - a # SKIP why\n0 passed, 1 failed\n")
+        self.assertFalse(v.passed)
+
     def test_summary_counts_failures_without_not_ok(self):
         v = self.verdict("ok 1 - a\n1 passed, 1 failed\n")
         self.assertFalse(v.passed)

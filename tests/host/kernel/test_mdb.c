@@ -25,6 +25,43 @@ UNIT_TEST(radix_levels_cover_the_key_count)
     EXPECT(radix_levels_for(UINT64_MAX) == 8);                               /* 72 bits cover 64 */
 }
 
+/* radix_next finds each filled slot in order from any starting key, across
+ * table boundaries at every level, and stops at `end`. */
+UNIT_TEST(radix_next_walks_filled_slots_in_order)
+{
+    struct account acct = { 0 };
+    struct radix r = { 0, radix_levels_for(1ull << 35) };
+    static const uint64_t keys[] = { 0, 1, 511, 512, 513, 1023, 262143, 262144, 262145,
+                                     (1ull << 27) + 5, (1ull << 35) - 1 };
+    static int marker;
+    const unsigned n = sizeof keys / sizeof keys[0];
+    EXPECT(radix_next(&r, 0, ~0ull) == ~0ull);   /* empty */
+    for (unsigned i = 0; i < n; i++) {
+        void **slot = radix_slot(&r, keys[i], &acct, true);
+        EXPECT(slot != NULL);
+        if (slot)
+            *slot = &marker;
+    }
+    unsigned seen = 0;
+    for (uint64_t k = radix_next(&r, 0, ~0ull); k != ~0ull; k = radix_next(&r, k + 1, ~0ull)) {
+        EXPECT(seen < n && k == keys[seen]);
+        seen++;
+    }
+    EXPECT(seen == n);
+    /* from every key and its neighbours: the first filled one at or above */
+    for (unsigned i = 0; i < n; i++) {
+        EXPECT(radix_next(&r, keys[i], ~0ull) == keys[i]);
+        uint64_t after = i + 1 < n ? keys[i + 1] : ~0ull;
+        EXPECT(radix_next(&r, keys[i] + 1, ~0ull) == after);
+        EXPECT(radix_next(&r, keys[i] + 1, keys[i] + 1) == keys[i] + 1);   /* empty range: end */
+    }
+    EXPECT(radix_next(&r, 514, 1023) == 1023);      /* nothing in [514, 1023): end */
+    EXPECT(radix_next(&r, 514, 1024) == 1023);
+    EXPECT(radix_next(&r, 1024, 262143) == 262143);
+    radix_destroy(&r, &acct);
+    EXPECT(acct.used == 0);
+}
+
 UNIT_TEST(space_obj_insert_lookup_and_wrap)
 {
     struct pd pd;
