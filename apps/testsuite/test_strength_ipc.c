@@ -372,3 +372,99 @@ NOVA_TEST(strength_exception_reply_without_r8_r15_leaves_them)
 {
     r8_round(NOVA_MTD_EIP);
 }
+
+/* ---- an aborted caller runs at once ----
+ * A caller waiting at a busy callee lends it its SC (helping); when the
+ * callee cannot run, the SC waits parked on the EC where the chain of calls
+ * is stuck. An abort takes the caller out of that chain: it is ready, with
+ * COM_ABT, and must run at once (priority 3 over the root's 1), not only
+ * when the stuck callee moves. */
+
+NOVA_TEST(strength_a_caller_aborted_at_a_stuck_callee_runs_at_once)
+{
+    uint64_t sm = new_sm(0);
+    REQUIRE(sm);
+    struct ectx *a;
+    REQUIRE_OK(local_server(&a, slow_fn));
+    a->a[0] = sm;
+    a->a[1] = 1;
+    uint64_t p2;
+    REQUIRE_OK(ectx_pt(a, 0, &p2));
+    nserved = 0;
+    struct ectx *g1 = caller(a->pt, 1, 2), *g2 = caller(p2, 2, 3);
+    REQUIRE(g1 && g2);
+    REQUIRE_EQ(nserved, 1);   /* a is stuck at the semaphore, g2 queued */
+    REQUIRE_OK(nova_revoke(nova_crd_obj(p2, 0, NOVA_PERM_PT_ALL), NOVA_FLAG_REVOKE_SR));
+    let_higher_run();
+    CHECK_EQ(g2->done, 1);
+    CHECK_EQ(g2->a[2], NOVA_COM_ABT);
+    REQUIRE_OK(nova_sm_ctrl(sm, 0));
+    served_by(g1, 1);
+    CHECK_EQ(g2->a[2], NOVA_COM_ABT);
+}
+
+/* relays the call to the portal a[0] and records its status in a[2] */
+static void relay_fn(uint64_t pid, struct ectx *c)
+{
+    (void)pid;
+    c->utcb->data.words[0] = 7;
+    c->utcb->head.items = nova_utcb_items(1, 0);
+    c->a[2] = nova_call(c->a[0], 0);
+    c->utcb->head.items = nova_utcb_items(1, 0);
+}
+
+NOVA_TEST(strength_a_donor_whose_callee_is_aborted_at_a_stuck_callee_runs_at_once)
+{
+    /* g2 -> w (donated) -> a (busy, stuck): g2's SC waits parked on a. The
+     * portal w called through goes: w gets COM_ABT and replies to g2 on g2's
+     * SC, at once. */
+    uint64_t sm = new_sm(0);
+    REQUIRE(sm);
+    struct ectx *a, *w;
+    REQUIRE_OK(local_server(&a, slow_fn));
+    a->a[0] = sm;
+    a->a[1] = 1;
+    uint64_t p2;
+    REQUIRE_OK(ectx_pt(a, 0, &p2));
+    REQUIRE_OK(local_server(&w, relay_fn));
+    w->a[0] = p2;
+    nserved = 0;
+    struct ectx *g1 = caller(a->pt, 1, 2), *g2 = caller(w->pt, 2, 3);
+    REQUIRE(g1 && g2);
+    REQUIRE_EQ(nserved, 1);
+    REQUIRE_EQ(w->calls, 1);   /* w waits at a for g2 */
+    REQUIRE_OK(nova_revoke(nova_crd_obj(p2, 0, NOVA_PERM_PT_ALL), NOVA_FLAG_REVOKE_SR));
+    let_higher_run();
+    CHECK_EQ(w->a[2], NOVA_COM_ABT);
+    CHECK_EQ(g2->done, 1);
+    CHECK_EQ(g2->a[2], NOVA_SUCCESS);
+    REQUIRE_OK(nova_sm_ctrl(sm, 0));
+    served_by(g1, 1);
+}
+
+NOVA_TEST(strength_a_donor_whose_callee_dies_at_a_stuck_callee_runs_at_once)
+{
+    /* g2 -> w (donated) -> a (busy, stuck), then w is destroyed: g2 gets
+     * COM_ABT at once */
+    uint64_t sm = new_sm(0);
+    REQUIRE(sm);
+    struct ectx *a, *w;
+    REQUIRE_OK(local_server(&a, slow_fn));
+    a->a[0] = sm;
+    a->a[1] = 1;
+    REQUIRE_OK(local_server(&w, relay_fn));
+    w->a[0] = a->pt;
+    nserved = 0;
+    struct ectx *g1 = caller(a->pt, 1, 2), *g2 = caller(w->pt, 2, 3);
+    REQUIRE(g1 && g2);
+    REQUIRE_EQ(nserved, 1);
+    REQUIRE_EQ(w->calls, 1);
+    REQUIRE_OK(nova_revoke(nova_crd_obj(w->pt, 0, NOVA_PERM_PT_ALL), NOVA_FLAG_REVOKE_SR));
+    REQUIRE_OK(nova_revoke(nova_crd_obj(w->ec, 0, NOVA_PERM_EC_ALL), NOVA_FLAG_REVOKE_SR));
+    let_higher_run();
+    CHECK_EQ(g2->done, 1);
+    CHECK_EQ(g2->a[2], NOVA_COM_ABT);
+    REQUIRE_OK(nova_sm_ctrl(sm, 0));
+    served_by(g1, 1);
+    CHECK_EQ(nserved, 1);   /* w's queued call went with w */
+}

@@ -138,31 +138,43 @@ static struct sc *pick(unsigned cpu)
     return 0;
 }
 
-/* The EC an SC runs, or 0 after parking the SC where its chain is stuck. */
-static struct ec *resolve(struct sc *sc)
+/* Where the chain of calls from `ec` ends: the first EC that is ready, or
+ * the one an SC resolving through `ec` waits for (a callee blocked, or
+ * serving a non-donated call on SCs of its own, or a cycle of callers). */
+static struct ec *chain_end(struct ec *ec)
 {
     static unsigned generation;
     unsigned mark = ++generation;
-    struct ec *ec = sc->ec;
-    if (ec->caller && ec->caller->donated) {
-        park(sc, ec);   /* it serves a donated call: that call's SC pays, not its own */
-        return 0;
-    }
     for (;;) {
         if (ec->mark == mark)
-            break;   /* a cycle of callers: nobody can make progress */
+            return ec;   /* a cycle of callers: nobody can make progress */
         ec->mark = mark;
         if (ec->state == EC_READY)
             return ec;
         bool follow = ec->state == EC_WAIT_SEND ||
                       (ec->state == EC_WAIT_REPLY && (ec->donated || !ec->callee->home_scs));
         if (!follow)
-            break;
+            return ec;
         ec = ec->callee;
     }
+}
+
+/* The EC an SC runs, or 0 after parking the SC where its chain is stuck. */
+static struct ec *resolve(struct sc *sc)
+{
+    struct ec *ec = sc->ec;
+    if (ec->caller && ec->caller->donated) {
+        park(sc, ec);   /* it serves a donated call: that call's SC pays, not its own */
+        return 0;
+    }
+    ec = chain_end(ec);
+    if (ec->state == EC_READY)
+        return ec;
     park(sc, ec);
     return 0;
 }
+
+void sched_unpark_chain(struct ec *ec) { sched_unpark(chain_end(ec)); }
 
 /* Charge the time since dispatch to the SC that ran. */
 static void account(struct percpu *cpu)
