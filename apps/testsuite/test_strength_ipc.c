@@ -190,8 +190,7 @@ NOVA_TEST(strength_a_caller_aborted_at_the_queue_tail_leaves_a_working_queue)
     REQUIRE(g1 && g2 && g3);
     REQUIRE_EQ(nserved, 1);
     /* g3, the queue's tail, called through p2: destroying p2 takes it off
-     * (its COM_ABT reaches it once its SC, lent to the blocked callee, runs
-     * again: see the report of issue 14) */
+     * (that it runs at once with COM_ABT is the test further below) */
     REQUIRE_OK(nova_revoke(nova_crd_obj(p2, 0, NOVA_PERM_PT_ALL), NOVA_FLAG_REVOKE_SR));
     struct ectx *g4 = caller(a->pt, 4, 3);   /* queued behind g2, where g3 was */
     REQUIRE(g4);
