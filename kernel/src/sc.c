@@ -138,40 +138,49 @@ static struct sc *pick(unsigned cpu)
     return 0;
 }
 
-/* Where the chain of calls from `ec` ends: the first EC that is ready, or
- * the one an SC resolving through `ec` waits for (a callee blocked, or
- * serving a non-donated call on SCs of its own, or a cycle of callers). */
-static struct ec *chain_end(struct ec *ec)
+/* Whether an SC resolving through `ec`, which is not ready, goes on to its
+ * callee: it waits for a busy callee, or for the reply of a callee that runs
+ * on the SC it calls with (donated, or a callee without SCs of its own). */
+static inline bool follows(const struct ec *ec)
 {
-    static unsigned generation;
-    unsigned mark = ++generation;
-    for (;;) {
-        if (ec->mark == mark)
-            return ec;   /* a cycle of callers: nobody can make progress */
-        ec->mark = mark;
-        if (ec->state == EC_READY)
-            return ec;
-        bool follow = ec->state == EC_WAIT_SEND ||
-                      (ec->state == EC_WAIT_REPLY && (ec->donated || !ec->callee->home_scs));
-        if (!follow)
-            return ec;
-        ec = ec->callee;
-    }
+    return ec->state == EC_WAIT_SEND || (ec->state == EC_WAIT_REPLY && (ec->donated || !ec->callee->home_scs));
 }
+
+static unsigned generation;   /* marks the ECs one walk along a chain visited */
 
 /* The EC an SC runs, or 0 after parking the SC where its chain is stuck. */
 static struct ec *resolve(struct sc *sc)
 {
+    unsigned mark = ++generation;
     struct ec *ec = sc->ec;
     if (ec->caller && ec->caller->donated) {
         park(sc, ec);   /* it serves a donated call: that call's SC pays, not its own */
         return 0;
     }
-    ec = chain_end(ec);
-    if (ec->state == EC_READY)
-        return ec;
+    for (;;) {
+        if (ec->mark == mark)
+            break;   /* a cycle of callers: nobody can make progress */
+        ec->mark = mark;
+        if (ec->state == EC_READY)
+            return ec;
+        if (!follows(ec))
+            break;
+        ec = ec->callee;
+    }
     park(sc, ec);
     return 0;
+}
+
+/* Where the chain of calls from `ec` ends, as resolve walks it: the first
+ * ready EC, or the one an SC resolving through `ec` parks on. */
+static struct ec *chain_end(struct ec *ec)
+{
+    unsigned mark = ++generation;
+    while (ec->mark != mark && ec->state != EC_READY && follows(ec)) {
+        ec->mark = mark;
+        ec = ec->callee;
+    }
+    return ec;
 }
 
 void sched_unpark_chain(struct ec *ec) { sched_unpark(chain_end(ec)); }
