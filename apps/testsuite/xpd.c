@@ -286,7 +286,9 @@ static bool setup(void)
     return true;
 }
 
-struct xpd_child *xpd_child(void)
+struct xpd_child *xpd_child(void) { return xpd_child_masked(PERM_ANY); }
+
+struct xpd_child *xpd_child_masked(uint64_t evt_mask)
 {
     if (!setup()) {
         CHECK(!"xpd setup");
@@ -310,7 +312,7 @@ struct xpd_child *xpd_child(void)
         (s = nova_pt_ctrl(c->evt + NOVA_EXC_PF, 2ull * i)) ||
         (s = nova_create_pt(c->evt + NOVA_EXC_GP, SEL_ROOT_PD, XPD_HANDLER_SEL, mtd, (uintptr_t)handler_entry)) ||
         (s = nova_pt_ctrl(c->evt + NOVA_EXC_GP, 2ull * i + 1)) ||
-        (s = nova_create_pd(c->pd, SEL_ROOT_PD, nova_crd_obj(c->evt, 5, PERM_ANY))) ||
+        (s = nova_create_pd(c->pd, SEL_ROOT_PD, nova_crd_obj(c->evt, 5, evt_mask))) ||
         (s = nova_create_ec(c->ec, c->pd, nova_boot_cpu, utcb_of(2 + i), TOP(agent_stacks[i]), 0, 0)) ||
         (s = nova_create_pt(c->pt, SEL_ROOT_PD, c->ec, 0, (uintptr_t)agent_entry)) || (s = nova_pt_ctrl(c->pt, i))) {
         CHECK_EQ(s, NOVA_SUCCESS);

@@ -62,6 +62,9 @@ enum {
 
 /* A fresh child PD with its agent; NULL (and a recorded failure) on error. */
 struct xpd_child *xpd_child(void);
+/* The same, its event portals delegated by create_pd with the permission mask evt_mask (xpd_child: all);
+ * exceptions need no permission of their portal, so the agent works with any mask that keeps one. */
+struct xpd_child *xpd_child_masked(uint64_t evt_mask);
 /* n fresh root selectors aligned to n (a power of two) */
 uint64_t xpd_sel(uint64_t n);
 /* a fresh naturally aligned range of 2^order root pages in 0x000048..., for receive windows */

@@ -30,6 +30,10 @@ struct sc *sc_create(struct pd *owner, struct ec *ec, unsigned prio, uint64_t qu
 void sched_enqueue(struct sc *sc);
 /* `ec` changed state: SCs that could not run because of it try again. */
 void sched_unpark(struct ec *ec);
+/* An EC that waited in a chain of calls through `ec` (its callee) leaves it
+ * (an abort): the SCs whose chains went through that EC wait parked where
+ * the chain from `ec` ends, and try again. */
+void sched_unpark_chain(struct ec *ec);
 void sched_timer(void);
 void sched_kick(unsigned cpu);
 /* The last reference is gone (kobj.c): out of every queue and list. */

@@ -214,6 +214,8 @@ void ec_stop(struct ec *ec)
         sm_remove_waiter(ec->blocked_sm, ec);
     if (ec->callee && ec->callee->caller == ec)
         ec->callee->caller = 0;
+    if (ec->callee)
+        sched_unpark_chain(ec->callee);   /* its callers' SCs wait at its chain's end */
     ec->callee = 0;
     fpu_forget(ec);
     ec_set_state(ec, EC_DEAD);

@@ -82,6 +82,8 @@ static struct ec *pop_sender(struct ec *ec)
  * exception cannot go on and is shut down as well. */
 static void abort_waiter(struct ec *w)
 {
+    if (w->callee)
+        sched_unpark_chain(w->callee);   /* SCs that ran through w wait at its chain's end */
     w->callee = 0;
     w->pending_pt = 0;
     if (w->event != NO_EVENT) {

@@ -139,10 +139,19 @@ static struct sc *pick(unsigned cpu)
     return 0;
 }
 
+/* Whether an SC resolving through `ec`, which is not ready, goes on to its
+ * callee: it waits for a busy callee, or for the reply of a callee that runs
+ * on the SC it calls with (donated, or a callee without SCs of its own). */
+static inline bool follows(const struct ec *ec)
+{
+    return ec->state == EC_WAIT_SEND || (ec->state == EC_WAIT_REPLY && (ec->donated || !ec->callee->home_scs));
+}
+
+static unsigned generation;   /* marks the ECs one walk along a chain visited */
+
 /* The EC an SC runs, or 0 after parking the SC where its chain is stuck. */
 static struct ec *resolve(struct sc *sc)
 {
-    static unsigned generation;
     unsigned mark = ++generation;
     struct ec *ec = sc->ec;
     if (ec->caller && ec->caller->donated) {
@@ -155,15 +164,27 @@ static struct ec *resolve(struct sc *sc)
         ec->mark = mark;
         if (ec->state == EC_READY)
             return ec;
-        bool follow = ec->state == EC_WAIT_SEND ||
-                      (ec->state == EC_WAIT_REPLY && (ec->donated || !ec->callee->home_scs));
-        if (!follow)
+        if (!follows(ec))
             break;
         ec = ec->callee;
     }
     park(sc, ec);
     return 0;
 }
+
+/* Where the chain of calls from `ec` ends, as resolve walks it: the first
+ * ready EC, or the one an SC resolving through `ec` parks on. */
+static struct ec *chain_end(struct ec *ec)
+{
+    unsigned mark = ++generation;
+    while (ec->mark != mark && ec->state != EC_READY && follows(ec)) {
+        ec->mark = mark;
+        ec = ec->callee;
+    }
+    return ec;
+}
+
+void sched_unpark_chain(struct ec *ec) { sched_unpark(chain_end(ec)); }
 
 /* Charge the time since dispatch to the SC that ran. */
 static void account(struct percpu *cpu)
