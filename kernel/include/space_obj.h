@@ -4,6 +4,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include "crd.h"   /* sel_wrap */
 #include "kobj.h"
 
 struct pd;
@@ -13,7 +14,6 @@ struct cap {
     uint32_t perms;
 };
 
-uint64_t sel_wrap(uint64_t sel);
 struct cap space_obj_lookup(const struct pd *pd, uint64_t sel);
 /* A new capability made by the kernel (no parent); false if the selector is
  * taken or memory ran out. */

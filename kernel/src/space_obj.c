@@ -2,10 +2,6 @@
 #include "mdb.h"
 #include "space_obj.h"
 
-_Static_assert((NOVA_SEL_COUNT & (NOVA_SEL_COUNT - 1)) == 0, "SEL is a power of two");
-
-uint64_t sel_wrap(uint64_t sel) { return sel & (NOVA_SEL_COUNT - 1); }
-
 struct cap space_obj_lookup(const struct pd *pd, uint64_t sel)
 {
     const struct mdb_node *n = mdb_lookup(pd, SPACE_OBJ, sel_wrap(sel));
