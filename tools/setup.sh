@@ -4,11 +4,13 @@
 # tools/musl/build.sh) and its binary package lists current (the vm-linux
 # guest is made from linux-image-cloud-amd64 and busybox-static, see
 # tools/guest/fetch.sh; its initramfs is written in Python, so no cpio is
-# needed). Does nothing when everything is there.
+# needed). Frama-C with Why3, Z3 and CVC4 prove the capability arithmetic
+# (tools/prove). Does nothing when everything is there.
 set -euo pipefail
 
 packages=(cmake ninja-build make gcc binutils dpkg-dev xz-utils python3 python3-jinja2 qemu-system-x86
           cppcheck clang-tidy
+          frama-c-base why3 z3 cvc4
           grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools ovmf)
 source_list=/etc/apt/sources.list.d/novum-deb-src.sources
 

@@ -4,7 +4,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
-#include <nova/spec.h>
+#include "crd.h"   /* sel_wrap */
 #include "kobj.h"
 
 struct pd;
@@ -18,7 +18,6 @@ struct cap {
  * (space_obj.c checks it), a constant so that lookups unroll. */
 #define SPACE_OBJ_LEVELS 3u
 
-static inline uint64_t sel_wrap(uint64_t sel) { return sel & (NOVA_SEL_COUNT - 1); }
 struct cap space_obj_lookup(const struct pd *pd, uint64_t sel);
 /* A new capability made by the kernel (no parent); false if the selector is
  * taken or memory ran out. */

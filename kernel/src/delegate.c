@@ -61,7 +61,7 @@ static uint64_t range_limit(unsigned space)
  * a root. Occupied destinations keep what they hold; ports keep their
  * numbers (an I/O bitmap cannot rename a port). */
 static void delegate_range(struct pd *from, struct pd *to, unsigned space, bool hyp, bool guest,
-                           struct crd_range snd, struct crd_range rcv, uint32_t mask)
+                           struct crd_range snd, struct crd_range rcv, uint32_t snd_mask, uint32_t rcv_mask)
 {
     uint64_t n = snd.order >= 40 ? 1ull << 40 : 1ull << snd.order, limit = range_limit(space);
     struct radix *r = cap_space_of(from, space);
@@ -75,7 +75,7 @@ static void delegate_range(struct pd *from, struct pd *to, unsigned space, bool 
         if (!hyp && (!src || src->pinned))
             continue;
         uint64_t res = src ? src->res : 0;
-        uint32_t perms = (hyp ? hyp_source(space, s, &res) : src->perms) & mask;
+        uint32_t perms = crd_perms(hyp ? hyp_source(space, s, &res) : src->perms, snd_mask, rcv_mask);
         if (perms && guest)
             mdb_insert_guest(to, space, d, res, perms, src);
         else if (perms)
@@ -102,9 +102,9 @@ static uint64_t delegate_one(struct ec *from, struct ec *to, uint64_t item, uint
     bool guest = nova_item_g(item) && type != NOVA_CRD_TYPE_OBJ;   /* G: memory and ports only */
     struct crd_range s, r;
     crd_fit(crd_range_of(nova_crd_base(crd), nova_crd_order(crd)), w.range, nova_item_hotspot(item), &s, &r);
-    uint32_t mask = (uint32_t)nova_crd_mask(crd) & w.mask;
-    delegate_range(from->pd, to->pd, type, hyp, guest, s, r, mask);
-    return nova_crd(type, mask, r.order, r.base);
+    uint32_t snd_mask = (uint32_t)nova_crd_mask(crd);
+    delegate_range(from->pd, to->pd, type, hyp, guest, s, r, snd_mask, w.mask);
+    return nova_crd(type, snd_mask & w.mask, r.order, r.base);
 }
 
 /* A translate item: find the capability of the receiver's PD from which the
@@ -122,10 +122,7 @@ static uint64_t translate_one(const struct ec *from, const struct ec *to, uint64
     const struct mdb_node *n = mdb_lookup(from->pd, type, base), *a = n ? n->parent : 0;
     while (a && a->pd != to->pd)
         a = a->parent;
-    /* a window of order 64 and more holds every selector (and shifting by
-     * 64 is undefined) */
-    if (!a || a->sel < w.range.base ||
-        (w.range.order < 64 && a->sel - w.range.base >= (1ull << w.range.order)))
+    if (!a || !crd_contains(w.range, a->sel))
         return nova_crd_null();
     return nova_crd(type, n->perms, 0, a->sel);
 }

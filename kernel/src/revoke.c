@@ -10,6 +10,7 @@
 #include <arch/memlayout.h>
 #include <arch/percpu.h>
 #include <hypercall_decode.h>
+#include "crd.h"
 #include "ec.h"
 #include "kobj.h"
 #include "mdb.h"
@@ -34,7 +35,7 @@ _Noreturn void sys_revoke(struct sys_regs *r)
     if (type == NOVA_CRD_TYPE_NULL || !mask)
         sys_finish(NOVA_SUCCESS);   /* nothing to revoke */
     uint64_t order = nova_crd_order(a.crd), limit = space_limit(type);
-    uint64_t base = nova_crd_base(a.crd) & ~((1ull << order) - 1);
+    uint64_t base = crd_range_of(nova_crd_base(a.crd), order).base;   /* aligned down */
     if (type == SPACE_OBJ)
         base = sel_wrap(base);
     uint64_t end = base + (1ull << order) < limit ? base + (1ull << order) : limit;

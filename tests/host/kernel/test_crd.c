@@ -71,3 +71,25 @@ UNIT_TEST(crd_fit_random_against_model)
         }
     }
 }
+
+UNIT_TEST(crd_contains_window_edges)
+{
+    struct crd_range w = { 0x100, 4 };
+    EXPECT(!crd_contains(w, 0xff) && crd_contains(w, 0x100) && crd_contains(w, 0x10f) && !crd_contains(w, 0x110));
+    /* order 64 and more: every selector from the base up (no shift by 64) */
+    EXPECT(crd_contains((struct crd_range){ 0, 64 }, ~0ull) && crd_contains((struct crd_range){ 0, 70 }, 1));
+    EXPECT(!crd_contains((struct crd_range){ 8, 64 }, 7));
+}
+
+UNIT_TEST(crd_perms_and_of_source_and_both_masks)
+{
+    EXPECT(crd_perms(0x1f, 0x1f, 0x1f) == 0x1f);
+    EXPECT(crd_perms(0x1f, 0x03, 0x1e) == 0x02);
+    EXPECT(crd_perms(0x04, 0x1f, 0x1f) == 0x04 && crd_perms(0x04, 0x1b, 0x1f) == 0);
+}
+
+UNIT_TEST(sel_wrap_wraps_at_sel_count)
+{
+    EXPECT(sel_wrap(5) == 5 && sel_wrap(NOVA_SEL_COUNT - 1) == NOVA_SEL_COUNT - 1);
+    EXPECT(sel_wrap(NOVA_SEL_COUNT) == 0 && sel_wrap(NOVA_SEL_COUNT + 7) == 7 && sel_wrap(~0ull) == NOVA_SEL_COUNT - 1);
+}
