@@ -66,4 +66,3 @@ bool crd_contains(struct crd_range r, uint64_t sel)
 
 uint32_t crd_perms(uint32_t src, uint32_t snd_mask, uint32_t rcv_mask) { return src & snd_mask & rcv_mask; }
 
-uint64_t sel_wrap(uint64_t sel) { return sel % NOVA_SEL_COUNT; }
