@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 struct kobj;
+struct queue;
 struct sc;
 
 #ifdef NOVUM_DEBUG
@@ -18,6 +19,8 @@ void invariants_forget(struct kobj *obj);
 void invariants_after_event(const char *when);
 /* Check every invariant now; `when` names the moment in a violation. */
 void invariants_check(const char *when);
+/* ec.c's destroyed ECs that a CPU may still run, as the checker reads them. */
+const struct queue *ec_zombies(void);
 /* sc.c's run queues, as the checker reads them. */
 struct sc *sched_queue_head(unsigned cpu, unsigned prio);
 bool sched_queue_marked(unsigned cpu, unsigned prio);
