@@ -6,7 +6,7 @@
  *
  *   mdb.*      the mapping database (mdb.h)
  *   space.*    what the capabilities in the spaces name: live objects,
- *              permissions of their type
+ *              permissions of their type, the page-table entries of pages
  *   ref.*      every object's reference count against the references that
  *              exist: capabilities and the kernel's links (kobj.h)
  *   sched.*    the run queues and parked SCs (sc.c)
@@ -17,6 +17,7 @@
  *
  * Everything runs under the big lock, which every hypercall holds. */
 #include <arch/memlayout.h>
+#include <arch/paging.h>
 #include <nova/spec.h>
 #include "account.h"
 #include "console.h"
@@ -242,7 +243,29 @@ struct space_walk {
     const struct pd *pd;
     unsigned space;
     uint64_t tables, nodes;
+    uint64_t mapped;   /* memory: readable capabilities, each a page-table entry */
 };
+
+/* A memory capability is the page-table entry at its address: mapped to
+ * its frame with its rights if it has r (x86 maps nothing unreadable), not
+ * mapped at all otherwise. */
+static void check_mapping(struct space_walk *w, uint64_t sel, const struct mdb_node *n)
+{
+    uint64_t pa = 0;
+    unsigned rights = 0;
+    bool mapped = hpt_translate(w->pd->pml4, sel << PAGE_SHIFT, &pa, &rights);
+    if (!(n->perms & NOVA_PERM_MEM_R)) {
+        INVARIANT(!mapped, "space.mem-mapped", "page 0x%lx of PD %p has no r, but is mapped", sel,
+                  (const void *)w->pd);
+        return;
+    }
+    unsigned want = MAP_R | ((n->perms & NOVA_PERM_MEM_W) ? MAP_W : 0) |
+                    ((n->perms & NOVA_PERM_MEM_X) || !cpu_has_nx ? MAP_X : 0);
+    INVARIANT(mapped && pa == n->res << PAGE_SHIFT && rights == want, "space.mem-mapped",
+              "page 0x%lx of PD %p is frame 0x%lx with permissions 0x%x; mapped %d to 0x%lx with rights 0x%x", sel,
+              (const void *)w->pd, n->res, n->perms, mapped, pa >> PAGE_SHIFT, rights);
+    w->mapped++;
+}
 
 static void walk_table(struct space_walk *w, void **t, unsigned level, uint64_t base)
 {
@@ -257,6 +280,8 @@ static void walk_table(struct space_walk *w, void **t, unsigned level, uint64_t 
         }
         w->nodes++;
         check_node(w->pd, w->space, base + i, t[i]);
+        if (w->space == SPACE_MEM)
+            check_mapping(w, base + i, t[i]);
     }
 }
 
@@ -474,7 +499,13 @@ static void check_pds(void)
         for (unsigned s = SPACE_MEM; s <= SPACE_OBJ; s++) {
             struct space_walk w = walk_space(pd, s);
             known += w.nodes * sizeof(struct mdb_node) + w.tables * 512 * sizeof(void *);
-            nodes_seen += w.nodes + w.tables;
+            nodes_seen += w.nodes + w.tables + w.mapped;   /* a mapped page is walked twice */
+            if (s == SPACE_MEM) {
+                uint64_t entries = hpt_count_user(pd->pml4);
+                INVARIANT(entries == w.mapped, "space.mem-only",
+                          "PD %p's page table maps %lu pages, its readable memory capabilities are %lu", (void *)pd,
+                          entries, w.mapped);
+            }
         }
         INVARIANT(pd->kmem.used >= known, "account.covers",
                   "PD %p is charged %lu bytes, less than the %lu it is known to hold", (void *)pd, pd->kmem.used,

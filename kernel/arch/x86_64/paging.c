@@ -151,6 +151,26 @@ static void free_level(uint64_t pa, unsigned level)
     frame_free(pa);
 }
 
+static uint64_t count_level(uint64_t pa, unsigned level)
+{
+    const uint64_t *t = table(pa);
+    uint64_t n = 0;
+    for (unsigned i = 0; i < 512; i++)
+        if (t[i] & PTE_P)
+            n += level && !(t[i] & PTE_PS) ? count_level(t[i] & PTE_ADDR, level - 1) : 1;
+    return n;
+}
+
+uint64_t hpt_count_user(uint64_t pml4)
+{
+    const uint64_t *t = table(pml4);
+    uint64_t n = 0;
+    for (unsigned i = 0; i < 256; i++)
+        if (t[i] & PTE_P)
+            n += count_level(t[i] & PTE_ADDR, 2);
+    return n;
+}
+
 void hpt_free_user_tables(uint64_t pml4)
 {
     uint64_t *t = table(pml4);

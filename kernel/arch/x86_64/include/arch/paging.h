@@ -32,6 +32,7 @@ void paging_init(const struct boot_info *bi);
 void hpt_init_user(uint64_t pml4);                   /* a zeroed page becomes a user PML4 */
 void hpt_destroy_user(uint64_t pml4);
 void hpt_free_user_tables(uint64_t pml4);            /* the tables below the root; the root stays */
+uint64_t hpt_count_user(uint64_t pml4);              /* present mappings in the user half */
 int hpt_map(uint64_t pml4, uint64_t va, uint64_t pa, unsigned rights);  /* 4 KiB; 0 or -1 */
 void hpt_unmap(uint64_t pml4, uint64_t va);
 bool hpt_translate(uint64_t pml4, uint64_t va, uint64_t *pa, unsigned *rights);
