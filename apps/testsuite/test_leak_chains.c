@@ -1,13 +1,13 @@
 /* Leak tests of the mapping database: a page and a capability are
  * delegated down a chain of PDs, root -> A -> B -> C, and revoked, by the
  * root (its own copy stays) or by A (its copy and everything below go),
- * hundreds of times; then the charges of the root and of A, B and C (their
+ * 300 times each; then the charges of the root and of A, B and C (their
  * capability nodes) are back where they were. A revocation that forgot to
  * free a node, or freed it to the wrong account, leaves them higher.
  * Children and their agents are test_xpd's (xpd.h). */
 #include "xpd.h"
 
-#define CHAIN_ROUNDS 400u
+#define CHAIN_ROUNDS 300u
 #define WIN_SEL  0x100u                      /* the window selector in every child */
 #define WIN_PAGE (XPD_PROBE_PAGE + 0x100)    /* the window page in every child */
 #define CN_SM    0x30200u                    /* this file's selectors: 0x30200-0x302ff */

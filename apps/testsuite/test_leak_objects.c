@@ -15,7 +15,7 @@
 #define LK_UTCB 0x0000312000000000ull
 #define LK_BLOCK (LK_SEL + 0x40)   /* 4 selectors: objects a new PD gets copies of */
 
-#define ROUNDS 1500u
+#define ROUNDS 1000u
 
 static uint8_t lk_stack[4096] __attribute__((aligned(16)));
 #define LK_SP ((uintptr_t)&lk_stack[sizeof lk_stack] - 16)
