@@ -14,3 +14,6 @@ struct account {
  * nobody); 0 when the pool is exhausted. */
 void *account_alloc(struct account *a, size_t size);
 void account_free(struct account *a, void *p, size_t size);
+/* Bytes the kernel allocated for itself (a = 0) and has not freed: with
+ * every PD's `used` they add up to what kmem.c has handed out. */
+uint64_t account_unowned(void);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 struct kobj;
+struct queue;
 struct sc;
 
 #ifdef NOVUM_DEBUG

@@ -1,11 +1,12 @@
 /* Novum extension hypercall `debug` (built with NOVUM_EXT_DEBUG): console
- * output for user code that holds no I/O ports, and leaving QEMU through its
- * isa-debug-exit device. An undefined sub-operation is an undefined
- * hypercall (BAD_HYP). */
+ * output for user code that holds no I/O ports, leaving QEMU through its
+ * isa-debug-exit device, and the kernel memory charged to a PD (for leak
+ * tests). An undefined sub-operation is an undefined hypercall (BAD_HYP). */
 #include <arch/cpu.h>
 #include <arch/percpu.h>
 #include <hypercall_decode.h>
 #include "console.h"
+#include "cap.h"
 #include "ec.h"
 #include "invariants.h"
 #include "pd.h"
@@ -33,6 +34,17 @@ static _Noreturn void debug_exit(const struct sys_regs *r)
         cpu_halt();
 }
 
+/* Any capability to the PD will do: reading a charge changes nothing. */
+static _Noreturn void pd_charge(struct sys_regs *r)
+{
+    struct hc_debug_pd_charge a = hc_debug_pd_charge_decode(r);
+    struct pd *pd = (struct pd *)cap_get(this_cpu()->current->pd, a.sel_pd, KOBJ_PD, 0);
+    if (!pd)
+        sys_finish(NOVA_BAD_CAP);
+    hc_debug_pd_charge_return(r, pd->kmem.used);
+    sys_finish(NOVA_SUCCESS);
+}
+
 _Noreturn void sys_debug(struct sys_regs *r)
 {
     /* The on-target suites report each test, and end, through this
@@ -44,6 +56,8 @@ _Noreturn void sys_debug(struct sys_regs *r)
         console_write_user(r);
     case NOVA_DEBUG_OP_EXIT:
         debug_exit(r);
+    case NOVA_DEBUG_OP_PD_CHARGE:
+        pd_charge(r);
     default:
         sys_finish(NOVA_BAD_HYP);
     }

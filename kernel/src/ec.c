@@ -15,7 +15,6 @@
 #include "console.h"
 #include "ec.h"
 #include "ec_switch.h"
-#include "frame.h"
 #include "invariants.h"
 #include "ipc.h"
 #include "lock.h"
@@ -31,20 +30,19 @@
 
 static unsigned ec_count;
 
-/* The UTCB: a fresh frame mapped at `va` of the EC's PD, pinned there for
- * the EC's lifetime and paid for by the EC's owner. */
+/* The UTCB: a fresh zeroed page (kmem.c takes a frame of its own for it)
+ * mapped at `va` of the EC's PD, pinned there for the EC's lifetime and
+ * paid for by the EC's owner. */
 static bool utcb_create(struct ec *ec, uint64_t va)
 {
-    uint64_t pa = frame_alloc();
-    struct mdb_node *n = pa ? pd_map_frame(ec->pd, va, pa, MAP_R | MAP_W) : 0;
+    void *page = pd_alloc(ec->obj.owner, PAGE_SIZE);
+    struct mdb_node *n = page ? pd_map_frame(ec->pd, va, virt_to_phys(page), MAP_R | MAP_W) : 0;
     if (!n) {
-        if (pa)
-            frame_free(pa);
+        pd_free(ec->obj.owner, page, PAGE_SIZE);
         return false;
     }
     n->pinned = true;
-    ec->obj.owner->kmem.used += PAGE_SIZE;
-    ec->utcb = phys_to_virt(pa);
+    ec->utcb = page;
     ec->utcb_va = va;
     return true;
 }
@@ -57,9 +55,7 @@ static void utcb_destroy(struct ec *ec)
         n->pinned = false;
         mdb_revoke(n, ~0u, true, &all);
     }
-    frame_free(virt_to_phys(ec->utcb));
-    if (ec->obj.owner)
-        ec->obj.owner->kmem.used -= PAGE_SIZE;
+    pd_free(ec->obj.owner, ec->utcb, PAGE_SIZE);
 }
 
 static void init_ec(struct ec *ec, struct pd *pd, unsigned cpu, uint64_t sp, uint64_t sel_evt, bool global)

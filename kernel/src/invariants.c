@@ -5,19 +5,29 @@
  * that broke it rather than at a later one that trips over it.
  *
  *   mdb.*      the mapping database (mdb.h)
+ *   space.*    what the capabilities in the spaces name: live objects,
+ *              permissions of their type, the page-table entries of pages
+ *   ref.*      every object's reference count against the references that
+ *              exist: capabilities and the kernel's links (kobj.h)
  *   sched.*    the run queues and parked SCs (sc.c)
  *   ipc.*, sm.*  call/reply links, callers queued at busy callees, and
  *              semaphore waiters (ipc.c, sm.c)
- *   account.*  what each PD is charged covers what it pays for (account.h)
+ *   account.*  what each PD is charged covers what it pays for, and all
+ *              charges add up to what kmem.c has handed out (account.h)
  *
  * Everything runs under the big lock, which every hypercall holds. */
 #include <arch/memlayout.h>
+#include <arch/paging.h>
 #include <nova/spec.h>
+#include "account.h"
 #include "console.h"
 #include "ec.h"
+#include "hyp_objects.h"
 #include "invariants.h"
+#include "kmem.h"
 #include "mdb.h"
 #include "pd.h"
+#include "pt.h"
 #include "sc.h"
 #include "sm.h"
 
@@ -46,11 +56,13 @@ static uint64_t nodes_seen;     /* nodes and tables the last check walked: its c
 
 /* --- the objects the checker knows ------------------------------------------- */
 
-/* PDs, ECs and SCs, in no order; a few hundred at most in the suites. The
- * kernel's own (idle SCs, GSI semaphores) are never destroyed and never
- * queued, so they are left out. A system with more objects than the table
- * holds is not wrong, only too big to check: the checker turns itself off
- * (an untracked SC would break sched.once) and says so once. */
+/* Every object (PDs, ECs, SCs, portals, semaphores), in no order; a few
+ * hundred at most in the suites. The kernel's own (idle SCs, GSI
+ * semaphores) are never destroyed and never queued, so they are left out
+ * here; the table of live objects below adds them. A system with more
+ * objects than the table holds is not wrong, only too big to check: the
+ * checker turns itself off (an untracked SC would break sched.once) and
+ * says so once. */
 #define MAX_TRACKED 4096
 static struct kobj *tracked[MAX_TRACKED];
 static unsigned tracked_count;
@@ -62,7 +74,7 @@ void invariants_track(struct kobj *obj)
         return;
     if (tracked_count == MAX_TRACKED) {
         overflowed = true;
-        kprintf("novum: more than %u PDs, ECs and SCs: the invariant checker is off\n", MAX_TRACKED);
+        kprintf("novum: more than %u kernel objects: the invariant checker is off\n", MAX_TRACKED);
         return;
     }
     tracked[tracked_count++] = obj;
@@ -77,12 +89,57 @@ void invariants_forget(struct kobj *obj)
         }
 }
 
+/* --- the live objects of one check, hashed ------------------------------------------------
+ * Each check hashes every tracked object and the kernel's own, then counts
+ * into their entries the references it finds (ref.count) and the bytes
+ * each PD is known to pay for (account.covers). An entry belongs to the
+ * check whose epoch it carries, so nothing is cleared between checks. */
+#define LIVE_BITS 13u
+#define LIVE_SLOTS (1u << LIVE_BITS)
+_Static_assert(LIVE_SLOTS >= (MAX_TRACKED + NOVUM_MAX_CPUS + 256) * 3 / 2, "the table stays two thirds empty");
+
+struct live {
+    const struct kobj *obj;
+    uint64_t known;      /* a PD: bytes it is known to pay for */
+    uint32_t epoch;
+    uint32_t refs : 31;  /* references found */
+    uint32_t own : 1;    /* the kernel's own: one reference of its own, never destroyed */
+};
+static struct live live[LIVE_SLOTS];
+static uint32_t epoch;
+
+/* The entry of `obj` in this check, made if `make`; 0 if it has none. */
+static struct live *live_of(const void *obj, bool make)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)obj >> 5) * 0x9e3779b97f4a7c15ull;
+    for (unsigned i = (unsigned)(h >> (64 - LIVE_BITS));; i = (i + 1) & (LIVE_SLOTS - 1)) {
+        struct live *l = &live[i];
+        if (l->epoch != epoch) {
+            if (!make)
+                return 0;
+            *l = (struct live){ .obj = obj, .epoch = epoch };
+            return l;
+        }
+        if (l->obj == obj)
+            return l;
+    }
+}
+
+static void hash_live(void)
+{
+    if (!++epoch)
+        epoch++;   /* 0 is what an unused entry carries */
+    for (unsigned i = 0; i < tracked_count; i++)
+        live_of(tracked[i], true);
+    uint32_t perms;
+    for (uint64_t sel = 0; hyp_object(sel, &perms); sel++)
+        live_of(hyp_object(sel, &perms), true)->own = true;
+}
+
 static bool is_tracked(const void *obj, enum kobj_type type)
 {
-    for (unsigned i = 0; i < tracked_count; i++)
-        if ((const void *)tracked[i] == obj)
-            return tracked[i]->type == type;
-    return false;
+    const struct live *l = live_of(obj, false);
+    return l && !l->own && l->obj->type == type;
 }
 
 /* The i-th tracked object if it is of `type`, else 0. */
@@ -105,11 +162,47 @@ static bool node_live(const struct mdb_node *n)
     return mdb_lookup(n->pd, n->space, n->sel) == n;
 }
 
+static uint32_t perms_of_type(enum kobj_type type)
+{
+    switch (type) {
+    case KOBJ_PD:
+        return NOVA_PERM_PD_ALL;
+    case KOBJ_EC:
+        return NOVA_PERM_EC_ALL;
+    case KOBJ_SC:
+        return NOVA_PERM_SC_ALL;
+    case KOBJ_PT:
+        return NOVA_PERM_PT_ALL;
+    case KOBJ_SM:
+        return NOVA_PERM_SM_ALL;
+    }
+    return 0;
+}
+
+/* What a capability names: a live object (counted as one reference to it)
+ * with permissions of the object's type, or a page or port with
+ * permissions of its space. */
+static void check_names(const struct pd *pd, unsigned space, uint64_t sel, const struct mdb_node *n)
+{
+    uint32_t all = space == SPACE_MEM ? NOVA_PERM_MEM_ALL : NOVA_PERM_PIO_ALL;
+    if (space == SPACE_OBJ) {
+        struct live *l = live_of((const void *)(uintptr_t)n->res, false);
+        INVARIANT(l, "space.obj-live", "selector 0x%lx of PD %p names object 0x%lx, which is not alive", sel,
+                  (const void *)pd, n->res);
+        l->refs++;
+        all = perms_of_type(l->obj->type);
+    }
+    INVARIANT(!(n->perms & ~all), "space.perms",
+              "space %u selector 0x%lx of PD %p has permissions 0x%x, beyond its type's 0x%x", space, sel,
+              (const void *)pd, n->perms, all);
+}
+
 static void check_node(const struct pd *pd, unsigned space, uint64_t sel, const struct mdb_node *n)
 {
     INVARIANT(n->pd == pd && n->space == space && n->sel == sel, "mdb.node-place",
               "node %p at PD %p space %u selector 0x%lx says PD %p space %u selector 0x%lx", (const void *)n,
               (const void *)pd, space, sel, (const void *)n->pd, n->space, n->sel);
+    check_names(pd, space, sel, n);
     const struct mdb_node *p = n->parent;
     if (p) {
         INVARIANT(node_live(p), "mdb.parent-live", "space %u selector 0x%lx of PD %p: parent %p is not in the tree",
@@ -150,7 +243,29 @@ struct space_walk {
     const struct pd *pd;
     unsigned space;
     uint64_t tables, nodes;
+    uint64_t mapped;   /* memory: readable capabilities, each a page-table entry */
 };
+
+/* A memory capability is the page-table entry at its address: mapped to
+ * its frame with its rights if it has r (x86 maps nothing unreadable), not
+ * mapped at all otherwise. */
+static void check_mapping(struct space_walk *w, uint64_t sel, const struct mdb_node *n)
+{
+    uint64_t pa = 0;
+    unsigned rights = 0;
+    bool mapped = hpt_translate(w->pd->pml4, sel << PAGE_SHIFT, &pa, &rights);
+    if (!(n->perms & NOVA_PERM_MEM_R)) {
+        INVARIANT(!mapped, "space.mem-mapped", "page 0x%lx of PD %p has no r, but is mapped", sel,
+                  (const void *)w->pd);
+        return;
+    }
+    unsigned want = MAP_R | ((n->perms & NOVA_PERM_MEM_W) ? MAP_W : 0) |
+                    ((n->perms & NOVA_PERM_MEM_X) || !cpu_has_nx ? MAP_X : 0);
+    INVARIANT(mapped && pa == n->res << PAGE_SHIFT && rights == want, "space.mem-mapped",
+              "page 0x%lx of PD %p is frame 0x%lx with permissions 0x%x; mapped %d to 0x%lx with rights 0x%x", sel,
+              (const void *)w->pd, n->res, n->perms, mapped, pa >> PAGE_SHIFT, rights);
+    w->mapped++;
+}
 
 static void walk_table(struct space_walk *w, void **t, unsigned level, uint64_t base)
 {
@@ -165,6 +280,8 @@ static void walk_table(struct space_walk *w, void **t, unsigned level, uint64_t 
         }
         w->nodes++;
         check_node(w->pd, w->space, base + i, t[i]);
+        if (w->space == SPACE_MEM)
+            check_mapping(w, base + i, t[i]);
     }
 }
 
@@ -282,43 +399,122 @@ static void check_ipc(void)
     }
 }
 
-/* --- accounting ------------------------------------------------------------------ */
+/* --- references and accounting --------------------------------------------------------- */
 
-/* What a PD is charged is at least what is known to be charged to it: its
- * page-table root, the PDs, ECs (and their UTCB pages) and SCs it owns, and
- * the nodes and radix tables of its capability spaces. Portals, semaphores,
- * page tables and vCPU state are charged too, so this is a lower bound: it
- * catches a charge refunded twice or never made. */
+/* The kernel's own references (kobj.h): every object to its owner, an EC
+ * to its PD, a portal and an SC to their EC; an EC destroyed while a CPU
+ * ran it (a zombie, ec.c) still holds its owner until it is freed. And
+ * what each PD is known to pay for of the objects it owns. */
+static void count_links(void)
+{
+    for (unsigned i = 0; i < tracked_count; i++) {
+        const struct kobj *o = tracked[i];
+        struct live *owner = o->owner ? live_of(o->owner, false) : 0;
+        INVARIANT(!o->owner || (owner && !owner->own && owner->obj->type == KOBJ_PD), "ref.owner-live",
+                  "object %p (type %u) is owned by %p, which is not a live PD", (const void *)o, o->type,
+                  (void *)o->owner);
+        const void *link = 0;   /* of type KOBJ_EC, or a PD for an EC */
+        uint64_t size = 0;
+        switch (o->type) {
+        case KOBJ_PD:
+            size = sizeof(struct pd);
+            break;
+        case KOBJ_EC:
+            link = ((const struct ec *)o)->pd;
+            size = sizeof(struct ec) + (((const struct ec *)o)->vcpu ? 0 : PAGE_SIZE);   /* + its UTCB */
+            break;
+        case KOBJ_SC:
+            link = ((const struct sc *)o)->ec;
+            size = sizeof(struct sc);
+            break;
+        case KOBJ_PT:
+            link = ((const struct pt *)o)->ec;
+            size = sizeof(struct pt);
+            break;
+        case KOBJ_SM:
+            size = sizeof(struct sm);
+            break;
+        }
+        if (owner) {
+            owner->refs++;
+            owner->known += size;
+        }
+        if (link) {
+            struct live *l = live_of(link, false);
+            enum kobj_type want = o->type == KOBJ_EC ? KOBJ_PD : KOBJ_EC;
+            INVARIANT(l && !l->own && l->obj->type == want, "ref.link-live",
+                      "object %p (type %u) refers to %p, which is not a live object of type %u", (const void *)o,
+                      o->type, link, want);
+            l->refs++;
+        }
+    }
+    for (const struct queue_link *z = ec_zombies.head; z; z = z->next) {
+        const struct ec *ec = queue_entry(z, struct ec, zombie_link);
+        struct live *owner = live_of(ec->obj.owner, false);
+        INVARIANT(owner, "ref.owner-live", "destroyed EC %u is owned by %p, which is not alive", ec->id,
+                  (void *)ec->obj.owner);
+        owner->refs++;
+    }
+}
 
-/* Every node of every PD (mdb.*), and the PD's account (account.*). */
+/* Every reference an object counts exists, and no other: its capabilities
+ * (counted by check_names), the links above, and for the kernel's own
+ * objects the one reference that keeps them. A count too high is a leak
+ * (the object never dies), one too low a use after free to come. */
+static void check_refs_of(const struct kobj *o)
+{
+    const struct live *l = live_of(o, false);
+    uint32_t want = l->refs + l->own;
+    INVARIANT(o->refs == want, "ref.count", "object %p (type %u) counts %u references, but %u exist", (const void *)o,
+              o->type, o->refs, want);
+}
+
+static void check_refs(void)
+{
+    for (unsigned i = 0; i < tracked_count; i++)
+        check_refs_of(tracked[i]);
+    uint32_t perms;
+    for (uint64_t sel = 0; hyp_object(sel, &perms); sel++)
+        check_refs_of(hyp_object(sel, &perms));
+}
+
+/* Every node of every PD (mdb.*, space.*), and the PD's account
+ * (account.*): what a PD is charged is at least what it is known to pay
+ * for: its page-table root, the objects it owns (ECs with their UTCB
+ * pages), and the nodes and radix tables of its capability spaces. Its
+ * port bitmap and vCPU state are charged too, so this is a lower bound: it
+ * catches a charge refunded twice or never made. And the charges of all
+ * PDs with the kernel's own allocations are exactly what kmem.c has
+ * handed out: a byte freed without a refund, or refunded without being
+ * freed, breaks the sum. */
 static void check_pds(void)
 {
     nodes_seen = 0;
+    uint64_t charged = 0;
     for (unsigned i = 0; i < tracked_count; i++) {
         struct pd *pd = tracked_as(i, KOBJ_PD);
         if (!pd)
             continue;
-        uint64_t known = PAGE_SIZE;
+        uint64_t known = PAGE_SIZE + live_of(pd, false)->known;
         for (unsigned s = SPACE_MEM; s <= SPACE_OBJ; s++) {
             struct space_walk w = walk_space(pd, s);
             known += w.nodes * sizeof(struct mdb_node) + w.tables * 512 * sizeof(void *);
-            nodes_seen += w.nodes + w.tables;
-        }
-        for (unsigned j = 0; j < tracked_count; j++) {
-            const struct kobj *o = tracked[j];
-            if (o->owner != pd)
-                continue;
-            if (o->type == KOBJ_PD)
-                known += sizeof(struct pd);
-            else if (o->type == KOBJ_SC)
-                known += sizeof(struct sc);
-            else if (o->type == KOBJ_EC)
-                known += sizeof(struct ec) + (((const struct ec *)o)->vcpu ? 0 : PAGE_SIZE);
+            nodes_seen += w.nodes + w.tables + w.mapped;   /* a mapped page is walked twice */
+            if (s == SPACE_MEM) {
+                uint64_t entries = hpt_count_user(pd->pml4);
+                INVARIANT(entries == w.mapped, "space.mem-only",
+                          "PD %p's page table maps %lu pages, its readable memory capabilities are %lu", (void *)pd,
+                          entries, w.mapped);
+            }
         }
         INVARIANT(pd->kmem.used >= known, "account.covers",
                   "PD %p is charged %lu bytes, less than the %lu it is known to hold", (void *)pd, pd->kmem.used,
                   known);
+        charged += pd->kmem.used;
     }
+    INVARIANT(charged + account_unowned() == kmem_in_use(), "account.total",
+              "the PDs are charged %lu bytes and the kernel's own objects take %lu, but kmem.c has handed out %lu",
+              charged, account_unowned(), kmem_in_use());
 }
 
 void invariants_check(const char *when)
@@ -327,7 +523,10 @@ void invariants_check(const char *when)
         return;
     checking = when;
     live_pd = 0;
+    hash_live();
+    count_links();
     check_pds();
+    check_refs();
     check_sched();
     check_ipc();
 }

@@ -15,6 +15,9 @@
 #define CLASSES   (PAGE_SHIFT - MIN_SHIFT)   /* 32 .. 2048 */
 
 static void *free_objs[CLASSES];
+static uint64_t in_use;   /* bytes handed out and not yet freed, by the sizes asked for */
+
+uint64_t kmem_in_use(void) { return in_use; }
 
 static unsigned class_of(size_t size)
 {
@@ -41,6 +44,8 @@ void *kmem_alloc(size_t size)
 {
     if (size > PAGE_SIZE / 2) {
         uint64_t pa = size <= PAGE_SIZE ? frame_alloc() : 0;
+        if (pa)
+            in_use += size;
         return pa ? phys_to_virt(pa) : 0;
     }
     unsigned c = class_of(size);
@@ -49,8 +54,10 @@ void *kmem_alloc(size_t size)
         p = free_objs[c];
     if (p)
         free_objs[c] = *(void **)p;
-    if (p)
+    if (p) {
         memset(p, 0, size);
+        in_use += size;
+    }
     return p;
 }
 
@@ -58,6 +65,7 @@ void kmem_free(void *p, size_t size)
 {
     if (!p)
         return;
+    in_use -= size;
     if (size > PAGE_SIZE / 2) {
         frame_free(virt_to_phys(p));
         return;

@@ -46,8 +46,8 @@ static void release_spaces(struct pd *pd)
         mdb_clear_space(pd, s);
     space_pio_destroy(pd);
     guest_space_destroy(pd);
-    hpt_destroy_user(pd->pml4);
-    pd->kmem.used -= PAGE_SIZE;
+    hpt_free_user_tables(pd->pml4);
+    pd_free(pd, phys_to_virt(pd->pml4), PAGE_SIZE);
 }
 
 static struct pd *alloc_pd(struct pd *owner, bool is_root)
@@ -60,12 +60,13 @@ static struct pd *alloc_pd(struct pd *owner, bool is_root)
     pd->space[SPACE_MEM].levels = radix_levels_for(USER_LIMIT >> PAGE_SHIFT);   /* user page numbers */
     pd->space[SPACE_PIO].levels = radix_levels_for(PIO_PORTS);
     pd->space[SPACE_OBJ].levels = SPACE_OBJ_LEVELS;   /* selectors wrap at SEL */
-    pd->pml4 = hpt_create_user();
-    if (!pd->pml4) {
+    void *root = pd_alloc(pd, PAGE_SIZE);   /* its own page table root, paid by itself */
+    if (!root) {
         pd_free(owner, pd, sizeof *pd);
         return 0;
     }
-    pd->kmem.used = PAGE_SIZE;   /* its own page table root */
+    pd->pml4 = virt_to_phys(root);
+    hpt_init_user(pd->pml4);
     return pd;
 }
 

@@ -5,6 +5,7 @@
 #include <hypercall_decode.h>
 #include "cap.h"
 #include "ec.h"
+#include "invariants.h"
 #include "ipc.h"
 #include "pd.h"
 #include "pt.h"
@@ -22,6 +23,7 @@ struct pt *pt_create(struct pd *owner, struct ec *ec, uint64_t mtd, uint64_t ip,
     }
     kobj_get(&owner->obj);
     kobj_get(&ec->obj);   /* pt->ec */
+    invariants_track(&pt->obj);
     return pt;
 }
 

@@ -6,6 +6,7 @@
 #include "cap.h"
 #include "ec.h"
 #include "hyp_objects.h"
+#include "invariants.h"
 #include "pd.h"
 #include "sc.h"
 #include "sm.h"
@@ -58,6 +59,7 @@ struct sm *sm_create(struct pd *owner, uint64_t count, struct pd *creator, uint6
         return 0;
     }
     kobj_get(&owner->obj);
+    invariants_track(&sm->obj);
     return sm;
 }
 

@@ -105,6 +105,13 @@ def check_reg_overlap(what, params):
             used[key] = p["name"]
 
 
+def norm_rets(h):
+    """Return values of a hypercall, or those a sub-operation adds to its
+    hypercall's."""
+    return [dict(r, parts=[dict(pt, mask=field_mask(pt["lo"], pt["hi"])) for pt in r["parts"]])
+            for r in h.get("ret", [])]
+
+
 def norm_hypercall(h, abi, status_by_name, ext):
     params = [norm_param(p, abi) for p in h.get("param", [])]
     check_reg_overlap(h["name"], params)
@@ -113,15 +120,12 @@ def norm_hypercall(h, abi, status_by_name, ext):
         check(0 <= f["bit"] < 4, "%s: flag %s outside the flag nibble" % (h["name"], f["name"]))
         flags.append(dict(f, c_name=f.get("c_name", f["name"]).upper(), value=1 << f["bit"]))
     check(len({f["bit"] for f in flags}) == len(flags), "%s: duplicate flag bits" % h["name"])
-    rets = []
-    for r in h.get("ret", []):
-        parts = [dict(pt, mask=field_mask(pt["lo"], pt["hi"])) for pt in r["parts"]]
-        rets.append(dict(r, parts=parts))
+    rets = norm_rets(h)
     ops = []
     for op in h.get("operation", []):
         op_params = [norm_param(p, abi) for p in op.get("param", [])]
         check_reg_overlap(h["name"] + "_" + op["name"], params + op_params)
-        ops.append(dict(op, params=op_params,
+        ops.append(dict(op, params=op_params, rets=rets + norm_rets(op),
                         status=merge_status(norm_status_list(op.get("status"),
                                                              status_by_name, False))))
     own_status = (norm_status_list(h.get("status"), status_by_name, False)
@@ -290,7 +294,7 @@ def load_spec(spec_dir):
     m["bitfield_by_name"] = {bf["name"]: bf for bf in m["bitfields"]}
     m["capabilities"] = norm_capabilities(raw["objects"]["capability"], m["bitfield_by_name"]["crd"])
     for h in m["hypercalls"]:
-        for p in h["params"] + h["rets"]:
+        for p in h["params"] + h["rets"] + [r for op in h["operations"] for r in op["rets"]]:
             check(p.get("bitfield", "crd") in bf_names, "%s.%s: unknown bit field"
                   % (h["name"], p["name"]))
     m["structs"] = norm_structs(raw["utcb"]["struct"] + raw["hip"]["struct"], bf_names)
@@ -347,7 +351,8 @@ def make_stub(hc, abi, op=None):
     if op:
         # The hypercall-level parameter selects the sub-operation.
         fixed[hc["params"][0]["name"]] = "NOVA_%s_OP_%s" % (hc["NAME"], op["name"].upper())
-    ret_names = {r["name"] for r in hc["rets"]}
+    rets = op["rets"] if op else hc["rets"]
+    ret_names = {r["name"] for r in rets}
     args = []
     for p in params:
         if p["name"] in fixed:
@@ -358,7 +363,7 @@ def make_stub(hc, abi, op=None):
             args.append(p["c_type"] + p["name"])
         else:
             args.append("%s %s" % (p["c_type"], p["name"]))
-    for r in hc["rets"]:
+    for r in rets:
         if r["name"] not in {p["name"] for p in params}:
             args.append("uint64_t *" + r["name"])
     if hc["flags"]:
@@ -382,7 +387,7 @@ def make_stub(hc, abi, op=None):
         else:
             expr = user_value(p)
         regs.setdefault(p["reg"], []).append(expr)
-    out_regs = [pt["reg"] for r in hc["rets"] for pt in r["parts"]]
+    out_regs = [pt["reg"] for r in rets for pt in r["parts"]]
 
     body = ["register uint64_t rdi __asm__(\"rdi\") = nova_hc_id(NOVA_HC_%s, %s, %s);"
             % (hc["NAME"], "flags" if hc["flags"] else "0", sel)]
@@ -401,11 +406,11 @@ def make_stub(hc, abi, op=None):
         body.append("__asm__ volatile(\"mov %%1, %%%%rsp\\n\\t%s\" : : \"r\"(rdi), \"r\"(sp) : %s);"
                     % (abi["instruction"], clobbers))
         body.append("__builtin_unreachable();")
-        return {"name": fn, "signature": signature, "body": body, "hc": hc, "op": op}
+        return {"name": fn, "signature": signature, "body": body, "hc": hc, "op": op, "rets": rets}
     body.append("__asm__ volatile(\"%s\" : %s :%s : %s);"
                 % (abi["instruction"], ", ".join(outputs),
                    " " + ", ".join(inputs) if inputs else "", clobbers))
-    for r in hc["rets"]:
+    for r in rets:
         pieces = []
         for pt in r["parts"]:
             width = pt["hi"] - pt["lo"] + 1
@@ -417,7 +422,7 @@ def make_stub(hc, abi, op=None):
             pieces.append(piece)
         body.append("*%s = %s;" % (r["name"], " | ".join(pieces)))
     body.append("return (enum nova_status)nova_status_reg_status(rdi);")
-    return {"name": fn, "signature": signature, "body": body, "hc": hc, "op": op}
+    return {"name": fn, "signature": signature, "body": body, "hc": hc, "op": op, "rets": rets}
 
 
 def stubs_for(hc, abi):
@@ -469,12 +474,14 @@ def kernel_model(hc):
     decs = [decoder(hc["name"], hc["params"], hc["flags"])]
     for op in hc["operations"]:
         decs.append(decoder(hc["name"] + "_" + op["name"], op["params"], []))
-    rets = None
-    if hc["rets"]:
-        rets = {"args": ", ".join("uint64_t " + r["name"] for r in hc["rets"]),
-                "lines": [ln for r in hc["rets"] for ln in kernel_return_lines(r)]}
+    def setter(name, rets):
+        return {"name": name, "args": ", ".join("uint64_t " + r["name"] for r in rets),
+                "lines": [ln for r in rets for ln in kernel_return_lines(r)]}
+    setters = [setter(hc["name"], hc["rets"])] if hc["rets"] else []
+    setters += [setter(hc["name"] + "_" + op["name"], op["rets"]) for op in hc["operations"]
+                if len(op["rets"]) > len(hc["rets"])]
     entry = entry_setter(hc["entry"]) if hc["entry"] else None
-    return {"hc": hc, "decoders": [d for d in decs if d], "rets": rets, "entry": entry}
+    return {"hc": hc, "decoders": [d for d in decs if d], "setters": setters, "entry": entry}
 
 
 # --------------------------------------------------------------------------
@@ -575,7 +582,7 @@ def doc_registers(hc, abi, op=None):
     if not hc["noreturn"]:
         outs.append((abi["status_reg"].upper(), bits(abi["status_lo"], abi["status_hi"]),
                      "status", "", "Status code."))
-    for r in hc["rets"]:
+    for r in (op["rets"] if op else hc["rets"]):
         for pt in r["parts"]:
             name = r["name"] if len(r["parts"]) == 1 else "%s[%s]" % (r["name"], bits(pt["lo"], pt["hi"]))
             outs.append((pt["reg"].upper(), bits(0, pt["hi"] - pt["lo"]), name, r["spec"],

@@ -140,13 +140,8 @@ void hpt_iomap_set(uint64_t *pt, unsigned half, uint64_t pa)
     pt[idx(IOMAP_VA, 0) + half] = pa | PTE_P | (cpu_has_nx ? PTE_NX : 0);
 }
 
-uint64_t hpt_create_user(void)
-{
-    uint64_t pml4 = frame_alloc();
-    if (pml4)
-        memcpy(&table(pml4)[256], &table(kernel_pml4)[256], 256 * sizeof(uint64_t));
-    return pml4;
-}
+void hpt_init_user(uint64_t pml4) { memcpy(&table(pml4)[256], &table(kernel_pml4)[256], 256 * sizeof(uint64_t)); }
+
 
 static void free_level(uint64_t pa, unsigned level)
 {
@@ -157,7 +152,27 @@ static void free_level(uint64_t pa, unsigned level)
     frame_free(pa);
 }
 
-void hpt_destroy_user(uint64_t pml4)
+static uint64_t count_level(uint64_t pa, unsigned level)
+{
+    const uint64_t *t = table(pa);
+    uint64_t n = 0;
+    for (unsigned i = 0; i < 512; i++)
+        if (t[i] & PTE_P)
+            n += level && !(t[i] & PTE_PS) ? count_level(t[i] & PTE_ADDR, level - 1) : 1;
+    return n;
+}
+
+uint64_t hpt_count_user(uint64_t pml4)
+{
+    const uint64_t *t = table(pml4);
+    uint64_t n = 0;
+    for (unsigned i = 0; i < 256; i++)
+        if (t[i] & PTE_P)
+            n += count_level(t[i] & PTE_ADDR, 2);
+    return n;
+}
+
+void hpt_free_user_tables(uint64_t pml4)
 {
     struct percpu *cpu = this_cpu();
     if (cpu->cr3 == pml4)
@@ -166,6 +181,11 @@ void hpt_destroy_user(uint64_t pml4)
     for (unsigned i = 0; i < 256; i++)
         if (t[i] & PTE_P)
             free_level(t[i] & PTE_ADDR, 2);
+}
+
+void hpt_destroy_user(uint64_t pml4)
+{
+    hpt_free_user_tables(pml4);
     frame_free(pml4);
 }
 

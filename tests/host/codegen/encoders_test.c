@@ -318,6 +318,12 @@ static void check_decode(void)
     hc_assign_gsi_return(&r, 0xfee00000, 0x4041);
     CHECK_EQ(r.rsi, 0xfee00000);
     CHECK_EQ(r.rdx, 0x4041);
+#ifdef NOVA_EXT_DEBUG
+    r.rdi = nova_hc_id(NOVA_HC_DEBUG, 0, 0x1234);
+    CHECK_EQ(hc_debug_pd_charge_decode(&r).sel_pd, 0x1234);
+    hc_debug_pd_charge_return(&r, 0xfedcba9876543210ull);
+    CHECK_EQ(r.rdx, 0xfedcba9876543210ull);
+#endif
     hc_reply_entry(&r, 0x77);
     CHECK_EQ(r.rdi, 0x77);
     hc_root_entry(&r, 1, 0x7fffffffe000);   /* RDI = boot CPU, RSP = HIP (8.1) */
@@ -365,7 +371,7 @@ static void dispatch(struct sys_regs *r)
 static void check_shared_slot(void)
 {
     static const struct { uint64_t op; const char *want; } cases[] = {
-        { 0, "bad_hyp" }, { 1, "debug" }, { 2, "debug" }, { 3, "bad_hyp" }, { 0xf, "bad_hyp" },
+        { 0, "bad_hyp" }, { 1, "debug" }, { 2, "debug" }, { 3, "debug" }, { 4, "bad_hyp" }, { 0xf, "bad_hyp" },
         { 0x10, "tls" }, { 0x11, "bad_hyp" }, { ~0ull, "bad_hyp" },
     };
     struct sys_regs r;

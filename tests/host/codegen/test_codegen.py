@@ -120,13 +120,18 @@ class Generated(unittest.TestCase):
         stubs = read(self.path(self.ext, "include/nova/hypercalls.h"))
         self.assertIn("nova_debug_console_write(const void *buf, uint64_t len)", stubs)
         self.assertIn("nova_debug_exit(uint64_t code)", stubs)
+        # a sub-operation's own return value: an out pointer, RDX read back
+        self.assertIn("enum nova_status nova_debug_pd_charge(uint64_t sel_pd, uint64_t *bytes)", stubs)
+        self.assertIn('"+r"(rdi), "=r"(rdx) : "r"(rsi)', stubs)
+        self.assertIn("static inline void hc_debug_pd_charge_return(struct sys_regs *r, uint64_t bytes)",
+                      read(self.path(self.ext, "kernel/hypercall_decode.h")))
         self.assertIn("enum nova_status nova_tls_set(uint64_t base)", stubs)
 
     def test_extensions_share_number_0xf_by_sub_operation(self):
         table = read(self.path(self.ext, "kernel/hypercall_table.c"))
         self.assertIn("[0xf] = sys_shared_0xf, /* extensions debug, tls */", table)
         self.assertRegex(table, r"case NOVA_DEBUG_OP_CONSOLE_WRITE:\n    case NOVA_DEBUG_OP_EXIT:\n"
-                                r"        sys_debug\(r\);")
+                                r"    case NOVA_DEBUG_OP_PD_CHARGE:\n        sys_debug\(r\);")
         self.assertRegex(table, r"case NOVA_TLS_OP_SET:\n        sys_tls\(r\);")
         self.assertRegex(table, r"default:\n        sys_bad_hyp\(r\);")
         spec_h = read(self.path(self.ext, "include/nova/spec.h"))

@@ -31,8 +31,10 @@ extern bool cpu_has_nx;
 extern uint64_t kernel_pml4;   /* physical */
 
 void paging_init(const struct boot_info *bi);
-uint64_t hpt_create_user(void);                      /* 0 on out of memory */
+void hpt_init_user(uint64_t pml4);                   /* a zeroed page becomes a user PML4 */
 void hpt_destroy_user(uint64_t pml4);
+void hpt_free_user_tables(uint64_t pml4);            /* the tables below the root; the root stays */
+uint64_t hpt_count_user(uint64_t pml4);              /* present mappings in the user half */
 int hpt_map(uint64_t pml4, uint64_t va, uint64_t pa, unsigned rights);  /* 4 KiB; 0 or -1 */
 void hpt_unmap(uint64_t pml4, uint64_t va);
 bool hpt_translate(uint64_t pml4, uint64_t va, uint64_t *pa, unsigned *rights);
