@@ -89,9 +89,9 @@ void ec_return_check(const struct ec *ec);
 
 /* Whether ec_resume has rare work before `ec` runs: zombies to free, a
  * STARTUP or RECALL to deliver. ec_return looks for zombies only: the
- * handlers that make a STARTUP or RECALL due for the EC that calls them
- * (create_sc, ec_ctrl) reschedule, and one made due by another CPU comes
- * with a reschedule IPI. */
+ * handlers that can make a STARTUP or RECALL due for the EC that calls them
+ * (create_sc, ec_ctrl) finish with sys_finish_resched, which looks, and one
+ * made due by another CPU comes with a reschedule IPI. */
 static inline bool ec_resume_work_due(const struct ec *ec)
 {
     return !queue_empty(&ec_zombies) || ec->startup_pending || ec->recall_pending;
@@ -103,7 +103,7 @@ static inline bool ec_resume_work_due(const struct ec *ec)
  * EC holds its PD, so its table is not freed), and it entered with syscall
  * from a canonical address, so sysret is safe, and is no vCPU (Debug
  * builds check). */
-static inline _Noreturn void ec_return(struct ec *ec)
+__attribute__((always_inline)) static inline _Noreturn void ec_return(struct ec *ec)
 {
     if (__builtin_expect(!queue_empty(&ec_zombies), 0))
         ec_resume(ec);

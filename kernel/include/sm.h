@@ -14,7 +14,7 @@ struct sm {
     struct queue waiters;   /* ECs blocked in down, oldest first (ec->sm_link) */
 };
 
-bool sm_up(struct sm *sm);   /* true if it woke a waiter */
+void sm_up(struct sm *sm);
 void sm_remove_waiter(struct sm *sm, struct ec *ec);
 /* A semaphore owned by `owner` with the counter `count`. The capability to
  * it lands at selector `sel` of `creator`. 0 when kernel memory ran out;

@@ -10,8 +10,10 @@ struct ec;
  * schedule if the hypercall took away its SC or left it not ready. A check
  * that fails ends the handler here with its error status. */
 _Noreturn void sys_finish(enum nova_status status);
-/* Answer `status`, then let the scheduler pick even if the caller could go
- * on: the hypercall readied an SC that may outrank it. */
+/* Answer `status`, then let the scheduler pick if the hypercall readied an
+ * SC on this CPU that outranks the caller's (sched_enqueue says so), or made
+ * an event due for the caller itself; else as sys_finish. For the calls that
+ * wake or ready others: sm_ctrl up, create_sc, revoke, ec_ctrl. */
 _Noreturn void sys_finish_resched(enum nova_status status);
 /* The caller has blocked (call, semaphore down) or waits for its next call
  * (reply): no status now; whoever wakes it writes one (ec_wake), or its

@@ -299,10 +299,8 @@ _Noreturn void sys_ec_ctrl(struct sys_regs *r)
             ec_set_state(ec, EC_READY);   /* a halted vCPU wakes for its RECALL */
         if (ec->cpu != this_cpu()->cpu)
             sched_kick(ec->cpu);   /* it may be running there right now */
-        if (ec == this_cpu()->current)
-            sys_finish_resched(NOVA_SUCCESS);   /* ec_resume delivers it; sys_finish's return does not look */
     }
-    sys_finish(NOVA_SUCCESS);
+    sys_finish_resched(NOVA_SUCCESS);   /* a vCPU woken, or the caller's own RECALL (ec_resume delivers it) */
 }
 
 void ec_kill_handler_gone(struct ec *ec)

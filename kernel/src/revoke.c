@@ -51,5 +51,5 @@ _Noreturn void sys_revoke(struct sys_regs *r)
     kobj_release();
     if (!done)
         sys_restart();   /* carry on after a preemption point */
-    sys_finish(NOVA_SUCCESS);
+    sys_finish_resched(NOVA_SUCCESS);   /* a caller or waiter aborted may outrank the caller */
 }

@@ -59,8 +59,11 @@ void sched_enqueue(struct sc *sc)
         rq->nonempty[sc->prio / 64] |= 1ull << (sc->prio % 64);
     }
     sc->queued = true;
-    if (sc->cpu != this_cpu()->cpu)
+    struct percpu *cpu = this_cpu();
+    if (sc->cpu != cpu->cpu)
         sched_kick(sc->cpu);
+    else if (!cpu->current_sc || sc->prio > cpu->current_sc->prio)
+        cpu->preempt = true;   /* sys_finish_resched lets it run */
 }
 
 /* Make another CPU look at its runqueue. */
@@ -217,6 +220,7 @@ static _Noreturn void idle(void)
 _Noreturn void schedule(void)
 {
     struct percpu *cpu = this_cpu();
+    cpu->preempt = false;
     account(cpu);
     for (;;) {
         struct sc *sc = pick(cpu->cpu);

@@ -23,16 +23,15 @@ static struct ec *pop_waiter(struct sm *sm)
     return ec;
 }
 
-bool sm_up(struct sm *sm)
+void sm_up(struct sm *sm)
 {
     struct ec *ec = pop_waiter(sm);
     if (!ec) {
         if (sm->count != UINT64_MAX)
             sm->count++;
-        return false;
+        return;
     }
     ec_wake(ec, NOVA_SUCCESS);
-    return true;
 }
 
 void sm_remove_waiter(struct sm *sm, struct ec *ec)
@@ -92,9 +91,8 @@ _Noreturn void sys_sm_ctrl(struct sys_regs *r)
     if (!sm)
         sys_finish(NOVA_BAD_CAP);
     if (!down) {
-        if (sm_up(sm))
-            sys_finish_resched(NOVA_SUCCESS);   /* the woken EC may have the higher priority */
-        sys_finish(NOVA_SUCCESS);
+        sm_up(sm);
+        sys_finish_resched(NOVA_SUCCESS);   /* the woken EC may have the higher priority */
     }
     unsigned gsi;
     if (sm_gsi(sm, &gsi) && gsi_mode_of(gsi).level)

@@ -83,7 +83,11 @@ _Noreturn void sys_finish(enum nova_status status)
 _Noreturn void sys_finish_resched(enum nova_status status)
 {
     set_status(status);
-    schedule();
+    struct percpu *cpu = this_cpu();
+    struct ec *cur = cpu->current;
+    if (cpu->preempt || ec_resume_work_due(cur) || !cpu->current_sc || cur->state != EC_READY)
+        schedule();
+    ec_return(cur);
 }
 
 _Noreturn void sys_block(void)

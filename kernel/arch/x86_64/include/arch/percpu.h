@@ -31,6 +31,7 @@ struct percpu {
     uint64_t tsc_at_dispatch;    /* for SC time accounting */
     uint64_t tlb_flushed;        /* last TLB shootdown generation flushed */
     bool lock_waiting;           /* spinning for the kernel lock, interrupts off */
+    bool preempt;                /* an SC that outranks current_sc became ready here (sc.c) */
     bool cr0_ts;                 /* CR0.TS as last written: reading CR0 is slow */
     uint64_t cr3;                /* CR3 as last written: reading CR3 is slow */
     unsigned vcpu_last;          /* id of the vCPU whose guest TLB entries this CPU holds */
