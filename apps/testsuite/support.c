@@ -259,3 +259,11 @@ uint64_t lookup_sel(uint64_t sel)
         return ~0ull;
     return crd;
 }
+
+void id_caller(struct ectx *c)
+{
+    c->utcb->data.words[0] = c->a[1];
+    c->utcb->head.items = nova_utcb_items(1, 0);
+    c->a[2] = nova_call(c->a[0], 0);
+    c->a[3] = c->utcb->data.words[0];
+}

@@ -94,3 +94,6 @@ void busy(uint64_t n);
 
 /* object capability lookup: returns the CRD at sel */
 uint64_t lookup_sel(uint64_t sel);
+/* Body of a global EC: calls portal a[0] with the id a[1] as its one word;
+ * the status lands in a[2], the reply's first word in a[3]. */
+void id_caller(struct ectx *c);

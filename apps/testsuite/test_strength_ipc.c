@@ -110,14 +110,6 @@ static void slow_fn(uint64_t pid, struct ectx *c)
     c->utcb->head.items = nova_utcb_items(1, 0);
 }
 
-/* calls portal a[0] with id a[1]; status a[2], reply word a[3] */
-static void id_caller(struct ectx *c)
-{
-    c->utcb->data.words[0] = c->a[1];
-    c->utcb->head.items = nova_utcb_items(1, 0);
-    c->a[2] = nova_call(c->a[0], 0);
-    c->a[3] = c->utcb->data.words[0];
-}
 
 static struct ectx *caller(uint64_t pt, uint64_t id, uint64_t prio)
 {

@@ -44,6 +44,19 @@ static inline bool ipc_fast_same_sc(const struct percpu *cpu, const struct ec *c
     return (donated || !callee->home_scs) && !caller->parked && !callee->parked && cpu->current_sc;
 }
 
+/* The callee enters the portal on behalf of the caller: its IP and PID, the
+ * links between the two, whether the caller donated its SC. The one
+ * definition, shared by the general rendezvous (ipc.c) and the fast path. */
+static inline void ipc_enter_portal(struct ec *caller, struct ec *callee, const struct pt *pt, bool donate)
+{
+    callee->regs.rip = pt->ip;
+    hc_reply_entry(&callee->regs, pt->pid);
+    callee->caller = caller;
+    caller->callee = callee;
+    caller->donated = donate;
+    caller->pending_pt = 0;
+}
+
 /* `cur` calls through `pt`, which it may call. */
 static inline void ipc_fast_call(struct percpu *cpu, struct ec *cur, struct pt *pt, bool donate)
 {
@@ -52,12 +65,7 @@ static inline void ipc_fast_call(struct percpu *cpu, struct ec *cur, struct pt *
         !ipc_fast_same_sc(cpu, cur, callee, donate))
         return;
     ipc_fast_copy_words(cur->utcb, callee->utcb);
-    callee->regs.rip = pt->ip;
-    hc_reply_entry(&callee->regs, pt->pid);
-    callee->caller = cur;
-    cur->callee = callee;
-    cur->donated = donate;
-    cur->pending_pt = 0;
+    ipc_enter_portal(cur, callee, pt, donate);
     cur->state = EC_WAIT_REPLY;   /* ec_set_state without unparking: nothing is parked */
     callee->state = EC_READY;
     sys_switch(callee);   /* the reply gives the caller its status */

@@ -45,12 +45,7 @@ void ipc_rendezvous(struct ec *caller, struct pt *pt, bool donate)
         copy_untyped(caller->utcb, callee->utcb);
         delegate_items(caller, callee, false);
     }
-    callee->regs.rip = pt->ip;
-    hc_reply_entry(&callee->regs, pt->pid);
-    callee->caller = caller;
-    caller->callee = callee;
-    caller->donated = donate;
-    caller->pending_pt = 0;
+    ipc_enter_portal(caller, callee, pt, donate);
     ec_set_state(caller, EC_WAIT_REPLY);
     ec_set_state(callee, EC_READY);
 }
