@@ -91,6 +91,20 @@ static void test_order_distinct(void)
     check(ok && down(SEL_B) && down(SEL_C), "each of them upped its own semaphore");
 }
 
+/* An earlier deadline fires before a later one: with a third alarm ten
+ * seconds off, the two near ones fire and the far one is still pending
+ * (only a stall of seconds between them could make this fail). */
+static void test_order_first(void)
+{
+    uint64_t t0 = timer_tsc(), ms10 = timer_ns_to_tsc(10 * MS), ia = 0, ib = 0, ic = 0;
+    bool ok = timer_alarm(&tc, SEL_A, t0 + timer_ns_to_tsc(10000 * MS), &ia) == TIMER_OK &&
+              timer_alarm(&tc, SEL_C, t0 + 2 * ms10, &ic) == TIMER_OK &&
+              timer_alarm(&tc, SEL_B, t0 + ms10, &ib) == TIMER_OK;
+    ok = ok && down(SEL_B) && down(SEL_C);
+    check(ok && timer_cancel(&tc, ia) == TIMER_OK,
+          "alarms set latest first fire earliest first: the far one is still pending");
+}
+
 static void test_cancel(void)
 {
     uint64_t t0 = timer_tsc(), ms20 = timer_ns_to_tsc(20 * MS), id_d = 0, id_e = 0;
@@ -170,6 +184,7 @@ int main(void)
         test_sleep();
         test_order_shared();
         test_order_distinct();
+        test_order_first();
         test_cancel();
         test_past();
         test_bad_requests();
