@@ -112,8 +112,8 @@ void vtd_init(void)
         gcmd(u, VTD_GCMD_SRTP, true);
         invalidate(u, true);
         gcmd(u, VTD_GCMD_TE, true);
-        kprintf("novum: VT-d unit %u at 0x%lx: %u-level tables, DMA remapping on\n", i,
-                (unsigned long)u->d->reg_phys, u->levels);
+        kprintf("novum: VT-d unit %u at 0x%lx: %u-level tables, %u device scopes%s, DMA remapping on\n", i,
+                (unsigned long)u->d->reg_phys, u->levels, u->d->scope_count, u->d->include_all ? ", all others" : "");
     }
 }
 
