@@ -31,15 +31,16 @@ static uint64_t lookup_mem(uint64_t page)
 
 /* Take `n` (a power of two) physical pages from `pa` (aligned to n pages)
  * read-only with the H bit; the virtual page number they land at, or 0. */
-static uint64_t take_phys(uint64_t pa, unsigned order)
+static uint64_t take_phys_perms(uint64_t pa, unsigned order, unsigned perms)
 {
     uint64_t n = 1ull << order, va = (next_page + n - 1) & ~(n - 1);
     next_page = va + n;
-    uint64_t crd = nova_crd_mem(pa >> 12, order, NOVA_PERM_MEM_R);
-    if (delegate_to_self(crd, 0, true, nova_crd_mem(va, order, NOVA_PERM_MEM_R)) != NOVA_SUCCESS)
+    uint64_t crd = nova_crd_mem(pa >> 12, order, perms);
+    if (delegate_to_self(crd, 0, true, nova_crd_mem(va, order, perms)) != NOVA_SUCCESS)
         return 0;
     return nova_crd_type(lookup_mem(va)) == NOVA_CRD_TYPE_MEM ? va : 0;
 }
+static uint64_t take_phys(uint64_t pa, unsigned order) { return take_phys_perms(pa, order, NOVA_PERM_MEM_R); }
 
 /* A table at physical `pa`: the page it starts in and the next one mapped
  * (the tables read here are small), the address of its header */
@@ -186,4 +187,106 @@ NOVA_TEST(assign_pci_needs_a_capability_for_the_page_not_a_mapping)
     /* once revoked, the page number names nothing */
     CHECK_EQ(nova_revoke(nova_crd_mem(va, 0, NOVA_PERM_MEM_R), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
     CHECK_EQ(nova_assign_pci(SEL_ROOT_PD, va, 0), NOVA_BAD_DEV);
+}
+
+/* ---- DMA by QEMU's edu device (1234:11e8, docs/specs/edu.rst in QEMU):
+ * registers in BAR0; 0x80 source, 0x88 destination, 0x90 count, 0x98
+ * command (bit 0 start, cleared when done; bit 1 direction: set = from the
+ * device's 4 KiB buffer at 0x40000 to RAM). Its DMA addresses are the
+ * root's virtual addresses (the IOMMU translates them); edu clamps them to
+ * 28 bits, so every address used here lies below 256 MiB. ---- */
+
+#define EDU_BUF     0x40000u
+#define EDU_TO_RAM  2u
+#define DMA_IOVA    0x0e000000ull          /* where the D-delegated page appears (a free page number) */
+#define DMA_LEN     64u
+
+static volatile uint64_t *edu_regs;
+
+static bool edu_dma(uint64_t src, uint64_t dst, uint64_t cmd)
+{
+    edu_regs[0x80 / 8] = src;
+    edu_regs[0x88 / 8] = dst;
+    edu_regs[0x90 / 8] = DMA_LEN;
+    edu_regs[0x98 / 8] = 1 | cmd;
+    for (unsigned i = 0; i < 100000000u; i++)
+        if (!(edu_regs[0x98 / 8] & 1))
+            return true;
+    return false;
+}
+
+static uint8_t dma_page[4096] __attribute__((aligned(4096)));     /* given to the device with D */
+static uint8_t victim_page[4096] __attribute__((aligned(4096)));  /* never given with D */
+
+static bool all_bytes(const volatile uint8_t *p, uint8_t v)
+{
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        if (p[i] != v)
+            return false;
+    return true;
+}
+
+NOVA_TEST(vtd_dma_reaches_only_memory_delegated_with_d)
+{
+    NEED_ECAM();
+    if (!acpi.dmar)
+        SKIP("no DMAR table: no IOMMU");
+    unsigned f = ~0u;
+    for (unsigned g = 0; g < ECAM_PAGES && f == ~0u; g++)
+        if (*(volatile uint32_t *)(uintptr_t)(cfg_sel(g) << 12) == 0x11e81234u)
+            f = g;
+    if (f == ~0u)
+        SKIP("no edu device (QEMU -device edu) to do DMA");
+    uint64_t cfg = take_phys_perms(acpi.ecam_phys + ((uint64_t)f << 12), 0, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
+    REQUIRE(cfg);
+    volatile uint32_t *c = (volatile uint32_t *)(uintptr_t)(cfg << 12);
+    uint64_t bar = c[4] & ~0xfull;
+    REQUIRE(bar);
+    c[1] |= 0x6;   /* memory decoding, bus master */
+    uint64_t regs = take_phys_perms(bar, 0, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
+    REQUIRE(regs);
+    edu_regs = (volatile uint64_t *)(uintptr_t)(regs << 12);
+    REQUIRE_EQ(*(volatile uint32_t *)edu_regs, 0x010000edu);
+    REQUIRE_OK(nova_assign_pci(SEL_ROOT_PD, cfg, 0));
+
+    /* dma_page appears at DMA_IOVA too, with D: there the device reaches it */
+    REQUIRE_EQ(lookup_mem(DMA_IOVA >> 12), nova_crd_null());
+    volatile uint8_t *d = dma_page, *v = victim_page;
+    d[0] = 0;
+    v[0] = 0;
+    uint64_t perms = NOVA_PERM_MEM_R | NOVA_PERM_MEM_W;
+    REQUIRE_OK(delegate_to_self_dma(nova_crd_mem((uintptr_t)dma_page >> 12, 0, perms), 0, false,
+                                    nova_crd_mem(DMA_IOVA >> 12, 0, perms)));
+    REQUIRE(nova_crd_type(lookup_mem(DMA_IOVA >> 12)) == NOVA_CRD_TYPE_MEM);
+
+    /* RAM -> device from the D page, device -> RAM back into its second half */
+    for (unsigned i = 0; i < 4096; i++)
+        d[i] = i < DMA_LEN ? 0xa5 : 0;
+    REQUIRE(edu_dma(DMA_IOVA, EDU_BUF, 0));
+    REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
+    CHECK(all_bytes(d + 2048, 0xa5));
+
+    /* the victim page, mapped in the root but not given with D: the write is
+     * blocked (and reported on the console) and the page stays as it was */
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        v[i] = 0x5a;
+    REQUIRE(edu_dma(EDU_BUF, (uintptr_t)victim_page, EDU_TO_RAM));
+    CHECK(all_bytes(v, 0x5a));
+    /* nor can it be read: the device does not get the victim's bytes (what
+     * it gets instead is QEMU's business: the read failed) */
+    REQUIRE(edu_dma((uintptr_t)victim_page, EDU_BUF, 0));
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        d[2048 + i] = 0;
+    REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        CHECK(d[2048 + i] != 0x5a);
+
+    /* revoked: the next DMA to it is blocked */
+    CHECK_EQ(nova_revoke(nova_crd_mem(DMA_IOVA >> 12, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    CHECK_EQ(lookup_mem(DMA_IOVA >> 12), nova_crd_null());
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        d[2048 + i] = 0x11;
+    REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
+    CHECK(all_bytes(d + 2048, 0x11));
+    c[1] &= ~0x4u;   /* bus master off again */
 }
