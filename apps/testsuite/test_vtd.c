@@ -266,6 +266,24 @@ NOVA_TEST(vtd_dma_reaches_only_memory_delegated_with_d)
     REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
     CHECK(all_bytes(d + 2048, 0xa5));
 
+    /* the device moved to another PD sees that PD's DMA space, which has
+     * nothing: the root's D page is out of its reach */
+    uint64_t pd = sel_alloc(1);
+    REQUIRE_OK(nova_create_pd(pd, SEL_ROOT_PD, nova_crd_null()));
+    REQUIRE_OK(nova_assign_pci(pd, cfg, 0));
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        d[2048 + i] = 0x22;
+    REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
+    CHECK(all_bytes(d + 2048, 0x22));
+    /* that PD dies: the device is nobody's and has no DMA at all */
+    CHECK_EQ(nova_revoke(nova_crd_obj(pd, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
+    CHECK(all_bytes(d + 2048, 0x22));
+    /* back with the root, it reaches the D page again */
+    REQUIRE_OK(nova_assign_pci(SEL_ROOT_PD, cfg, 0));
+    REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
+    CHECK(all_bytes(d + 2048, 0xa5));
+
     /* the victim page, mapped in the root but not given with D: the write is
      * blocked (and reported on the console) and the page stays as it was */
     for (unsigned i = 0; i < DMA_LEN; i++)
