@@ -59,6 +59,15 @@ static void gcmd(const struct unit *u, uint32_t cmd, bool on)
     panic("VT-d unit at 0x%lx ignores command 0x%x", (unsigned long)u->d->reg_phys, cmd);
 }
 
+/* A zeroed frame for a table the hardware walks; 0 when out of memory */
+static uint64_t table_alloc(void)
+{
+    uint64_t pa = frame_alloc();
+    if (pa)
+        flush(phys_to_virt(pa), PAGE_SIZE);
+    return pa;
+}
+
 static void invalidate(const struct unit *u, bool context)
 {
     if (context) {
@@ -88,7 +97,7 @@ void vtd_init(void)
         u->ecap = rd64(u, VTD_REG_ECAP);
         unsigned sagaw = VTD_CAP_SAGAW(u->cap);
         u->levels = sagaw & 4 ? 4 : sagaw & 2 ? 3 : 0;
-        if (!u->levels || dmar.unit[i].segment != 0 || !(u->root = frame_alloc())) {
+        if (!u->levels || dmar.unit[i].segment != 0 || !(u->root = table_alloc())) {
             kprintf("novum: VT-d unit at 0x%lx unusable (SAGAW 0x%x, segment %u): ignored\n",
                     (unsigned long)dmar.unit[i].reg_phys, sagaw, dmar.unit[i].segment);
             continue;
@@ -108,6 +117,7 @@ void vtd_init(void)
                 ;
         }
         wr32(u, VTD_REG_FECTL, VTD_FECTL_IM);   /* faults are polled (vtd_poll_faults) */
+        flush(phys_to_virt(u->root), PAGE_SIZE);   /* made before `coherent` was known */
         wr64(u, VTD_REG_RTADDR, u->root);       /* legacy root table format */
         gcmd(u, VTD_GCMD_SRTP, true);
         invalidate(u, true);
@@ -180,7 +190,7 @@ static uint64_t *sl_walk(uint64_t root, uint64_t va, unsigned level, bool make)
     for (unsigned l = 3; l > level; l--) {
         uint64_t *e = &t[(va >> (12 + 9 * l)) & 511];
         if (!(*e & (VTD_SL_R | VTD_SL_W))) {
-            uint64_t pa = make ? frame_alloc() : 0;
+            uint64_t pa = make ? table_alloc() : 0;
             if (!pa)
                 return 0;
             *e = pa | VTD_SL_R | VTD_SL_W;
@@ -212,7 +222,7 @@ static bool dma_space_ready(struct pd *pd)
         did++;
     if (did >= did_limit || did >= 256)
         return false;
-    uint64_t root = frame_alloc();
+    uint64_t root = table_alloc();
     if (!root)
         return false;
     if (!sl_walk(root, 0, 2, true)) {   /* the first entry, for 3-level units */
@@ -263,7 +273,7 @@ int vtd_assign(struct pd *pd, uint16_t segment, uint16_t bdf)
         return -2;
     uint64_t *re = (uint64_t *)phys_to_virt(u->root) + 2 * (bdf >> 8);
     if (!(*re & VTD_RE_P)) {
-        uint64_t ctx = frame_alloc();
+        uint64_t ctx = table_alloc();
         if (!ctx)
             return -2;
         re[1] = 0;
