@@ -34,9 +34,12 @@ struct mdb_node *mdb_insert(struct pd *pd, unsigned space, uint64_t sel, uint64_
 /* The same for a memory or port capability delegated with the G bit. */
 struct mdb_node *mdb_insert_guest(struct pd *pd, unsigned space, uint64_t sel, uint64_t res, uint32_t perms,
                                   struct mdb_node *parent);
-/* The same with the G and D bits as given (D: memory only). */
+/* The same with the G and D bits as given in `gd` (MDB_G, MDB_D; D: memory
+ * only, the caller checks). */
+#define MDB_G 1u
+#define MDB_D 2u
 struct mdb_node *mdb_insert_gd(struct pd *pd, unsigned space, uint64_t sel, uint64_t res, uint32_t perms,
-                               struct mdb_node *parent, bool guest, bool dma);
+                               struct mdb_node *parent, unsigned gd);
 /* Remove `mask` from the subtree below `node` (and from `node` if `self`),
  * deleting nodes left without permissions. Works on at most *budget nodes;
  * false if it stopped early (call it again: revocation is idempotent). */

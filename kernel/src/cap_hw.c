@@ -23,6 +23,23 @@ static unsigned rights_of(uint32_t perms)
     return perms & (MAP_R | MAP_W | MAP_X);
 }
 
+/* The guest-physical and DMA mappings of a page just mapped for the host:
+ * all or nothing. */
+static bool __attribute__((noinline)) map_extra(const struct mdb_node *n, uint64_t va, uint64_t pa)
+{
+    if (n->guest && !guest_map(n->pd, va, pa, rights_of(n->perms))) {
+        hpt_unmap(n->pd->pml4, va);
+        return false;
+    }
+    if (n->dma && !vtd_map(n->pd, va, pa, rights_of(n->perms))) {
+        hpt_unmap(n->pd->pml4, va);
+        if (n->guest)
+            guest_unmap(n->pd, va);
+        return false;
+    }
+    return true;
+}
+
 /* x86 cannot map a page without read access: such a capability exists
  * (lookup, delegation, revoke) but maps nothing. */
 static bool map_page(const struct mdb_node *n)
@@ -38,17 +55,7 @@ static bool map_page(const struct mdb_node *n)
     }
     if (hpt_map(n->pd->pml4, va, pa, rights_of(n->perms)) != 0)
         return false;
-    if (n->guest && !guest_map(n->pd, va, pa, rights_of(n->perms))) {
-        hpt_unmap(n->pd->pml4, va);   /* all or nothing */
-        return false;
-    }
-    if (n->dma && !vtd_map(n->pd, va, pa, rights_of(n->perms))) {
-        hpt_unmap(n->pd->pml4, va);
-        if (n->guest)
-            guest_unmap(n->pd, va);
-        return false;
-    }
-    return true;
+    return !(n->guest | n->dma) || map_extra(n, va, pa);   /* one test on the common path */
 }
 
 static bool set_port(const struct mdb_node *n, bool allow)
