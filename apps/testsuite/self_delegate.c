@@ -37,13 +37,23 @@ static enum nova_status call_echo(uint64_t item, uint64_t crd)
     return nova_call(pt, 0);
 }
 
-enum nova_status delegate_to_self(uint64_t crd, uint64_t hotspot, bool h, uint64_t del)
+static enum nova_status delegate_item(uint64_t item, uint64_t crd, uint64_t del)
 {
     struct nova_utcb *u = nova_root_utcb();
     u->head.del = del;
-    enum nova_status s = call_echo(nova_item_delegate(hotspot, h, 0, 0), crd);
+    enum nova_status s = call_echo(item, crd);
     u->head.del = nova_crd_null();
     return s;
+}
+
+enum nova_status delegate_to_self(uint64_t crd, uint64_t hotspot, bool h, uint64_t del)
+{
+    return delegate_item(nova_item_delegate(hotspot, h, 0, 0), crd, del);
+}
+
+enum nova_status delegate_to_self_dma(uint64_t crd, uint64_t hotspot, bool h, uint64_t del)
+{
+    return delegate_item(nova_item_delegate(hotspot, h, 0, 1), crd, del);
 }
 
 uint64_t translate_from_self(uint64_t crd, uint64_t xlt)

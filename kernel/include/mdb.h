@@ -22,6 +22,7 @@ struct mdb_node {
     uint8_t space;
     bool pinned;           /* a UTCB: never revoked or delegated */
     bool guest;            /* delegated with G: reachable by the PD's vCPUs too (spec 4.6) */
+    bool dma;              /* delegated with D: reachable by the PD's devices too (spec 4.6) */
     struct mdb_node *parent, *child, *next, *prev;
 };
 
@@ -33,6 +34,12 @@ struct mdb_node *mdb_insert(struct pd *pd, unsigned space, uint64_t sel, uint64_
 /* The same for a memory or port capability delegated with the G bit. */
 struct mdb_node *mdb_insert_guest(struct pd *pd, unsigned space, uint64_t sel, uint64_t res, uint32_t perms,
                                   struct mdb_node *parent);
+/* The same with the G and D bits as given in `gd` (MDB_G, MDB_D; D: memory
+ * only, the caller checks). */
+#define MDB_G 1u
+#define MDB_D 2u
+struct mdb_node *mdb_insert_gd(struct pd *pd, unsigned space, uint64_t sel, uint64_t res, uint32_t perms,
+                               struct mdb_node *parent, unsigned gd);
 /* Remove `mask` from the subtree below `node` (and from `node` if `self`),
  * deleting nodes left without permissions. Works on at most *budget nodes;
  * false if it stopped early (call it again: revocation is idempotent). */

@@ -16,6 +16,7 @@ struct pd {
     struct space_pio pio;
     uint64_t pml4;        /* memory space: the page table, physical */
     struct guest_space guest;   /* what its vCPUs see (G bit, guest_space.h) */
+    struct { uint64_t table; uint16_t did; } dma;   /* what its devices see (D bit): the IOMMU's page table, physical, and domain id; 0 until needed (arch/vtd.h) */
     bool is_root;         /* may use the H bit (spec 6.1.1) */
     struct account kmem;  /* what it pays for (account.h); Debug builds check it is 0 when it dies */
 };

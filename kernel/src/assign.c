@@ -1,14 +1,19 @@
 /* Device control (spec 5.5): assign_gsi routes an I/O APIC pin to a CPU,
- * where its interrupts up the GSI's semaphore. Message-signalled
- * interrupts and assign_pci need an IOMMU and PCI configuration space and
- * are not supported yet (BAD_DEV). */
+ * where its interrupts up the GSI's semaphore; assign_pci puts a PCI
+ * function behind the IOMMU into a PD's DMA space (arch/vtd.h).
+ * Message-signalled interrupts are not supported yet. */
+#include <arch/acpi.h>
 #include <arch/cpu_setup.h>
 #include <arch/ioapic.h>
+#include <arch/memlayout.h>
+#include <arch/paging.h>
 #include <arch/percpu.h>
+#include <arch/vtd.h>
 #include <hypercall_decode.h>
 #include "cap.h"
 #include "ec.h"
 #include "hyp_objects.h"
+#include "mdb.h"
 #include "pd.h"
 #include "sm.h"
 #include "syscall.h"
@@ -28,10 +33,35 @@ _Noreturn void sys_assign_gsi(struct sys_regs *r)
     sys_finish(NOVA_SUCCESS);
 }
 
+/* The PCI function whose configuration page (ECAM, segment 0) is at
+ * physical `pa`, as bus << 8 | device << 3 | function; -1 if `pa` is no
+ * such page or no function answers there. */
+static int pci_function_at(uint64_t pa)
+{
+    uint64_t lo = platform.mcfg_phys + ((uint64_t)platform.mcfg_bus_start << 20);
+    uint64_t hi = platform.mcfg_phys + ((uint64_t)(platform.mcfg_bus_end + 1) << 20);
+    if (!platform.mcfg_phys || pa < lo || pa >= hi)
+        return -1;
+    if (*(volatile uint16_t *)mmio_window(pa) == 0xffff)   /* vendor ID: nothing there */
+        return -1;
+    return (int)((pa - platform.mcfg_phys) >> PAGE_SHIFT);
+}
+
 _Noreturn void sys_assign_pci(struct sys_regs *r)
 {
     struct hc_assign_pci a = hc_assign_pci_decode(r);
-    if (!cap_get(this_cpu()->current->pd, a.sel_pd, KOBJ_PD, 0))
+    struct pd *cur = this_cpu()->current->pd;
+    struct pd *pd = (struct pd *)cap_get(cur, a.sel_pd, KOBJ_PD, 0);
+    if (!pd)
         sys_finish(NOVA_BAD_CAP);
-    sys_finish(NOVA_BAD_DEV);   /* no IOMMU: no device can be assigned */
+    const struct mdb_node *dev = mdb_lookup(cur, SPACE_MEM, a.sel_dev);
+    int bdf = dev ? pci_function_at(dev->res << PAGE_SHIFT) : -1;
+    if (bdf < 0)
+        sys_finish(NOVA_BAD_DEV);   /* no configuration page of a PCI function */
+    int e = vtd_assign(pd, 0, (uint16_t)bdf);   /* the routing hint is not needed: ECAM names the function */
+    if (e == -1)
+        sys_finish(NOVA_BAD_DEV);   /* no IOMMU remaps it (none at all without a DMAR table) */
+    if (e)
+        sys_finish(NOVA_BAD_CAP);   /* out of kernel memory or domain ids */
+    sys_finish(NOVA_SUCCESS);
 }

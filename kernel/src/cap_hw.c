@@ -1,10 +1,13 @@
 /* What capabilities do to the machine: a memory capability is a page-table
  * entry, a port capability a clear bit in the I/O bitmap, an object
  * capability a reference that keeps the object alive. One delegated with
- * the G bit is in the PD's guest-physical space as well (guest_space.h). */
+ * the G bit is in the PD's guest-physical space as well (guest_space.h), a
+ * memory capability delegated with the D bit in the DMA space of the PD's
+ * devices (arch/vtd.h). */
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include <arch/tlb.h>
+#include <arch/vtd.h>
 #include <nova/spec.h>
 #include "guest_space.h"
 #include "kobj.h"
@@ -20,6 +23,23 @@ static unsigned rights_of(uint32_t perms)
     return perms & (MAP_R | MAP_W | MAP_X);
 }
 
+/* The guest-physical and DMA mappings of a page just mapped for the host:
+ * all or nothing. */
+static bool __attribute__((noinline)) map_extra(const struct mdb_node *n, uint64_t va, uint64_t pa)
+{
+    if (n->guest && !guest_map(n->pd, va, pa, rights_of(n->perms))) {
+        hpt_unmap(n->pd->pml4, va);
+        return false;
+    }
+    if (n->dma && !vtd_map(n->pd, va, pa, rights_of(n->perms))) {
+        hpt_unmap(n->pd->pml4, va);
+        if (n->guest)
+            guest_unmap(n->pd, va);
+        return false;
+    }
+    return true;
+}
+
 /* x86 cannot map a page without read access: such a capability exists
  * (lookup, delegation, revoke) but maps nothing. */
 static bool map_page(const struct mdb_node *n)
@@ -29,15 +49,13 @@ static bool map_page(const struct mdb_node *n)
         hpt_unmap(n->pd->pml4, va);
         if (n->guest)
             guest_unmap(n->pd, va);
+        if (n->dma)
+            vtd_unmap(n->pd, va);
         return true;
     }
     if (hpt_map(n->pd->pml4, va, pa, rights_of(n->perms)) != 0)
         return false;
-    if (n->guest && !guest_map(n->pd, va, pa, rights_of(n->perms))) {
-        hpt_unmap(n->pd->pml4, va);   /* all or nothing */
-        return false;
-    }
-    return true;
+    return !(n->guest | n->dma) || map_extra(n, va, pa);   /* one test on the common path */
 }
 
 static bool set_port(const struct mdb_node *n, bool allow)
@@ -69,6 +87,8 @@ void cap_hw_reduce(struct mdb_node *n, uint32_t old_perms)
     if (n->space == SPACE_MEM && rights_of(n->perms) != rights_of(old_perms)) {
         if (n->guest)
             guest_unmap(n->pd, n->sel << PAGE_SHIFT);   /* fewer rights: flushed, then mapped again */
+        if (n->dma)
+            vtd_unmap(n->pd, n->sel << PAGE_SHIFT);   /* the IOTLBs too */
         map_page(n);
         tlb_shootdown();
     } else if (n->space == SPACE_PIO && !(n->perms & NOVA_PERM_PIO_A)) {
@@ -83,6 +103,8 @@ void cap_hw_remove(struct mdb_node *n)
         hpt_unmap(n->pd->pml4, n->sel << PAGE_SHIFT);
         if (n->guest)
             guest_unmap(n->pd, n->sel << PAGE_SHIFT);
+        if (n->dma)
+            vtd_unmap(n->pd, n->sel << PAGE_SHIFT);   /* IOTLBs invalidated before revoke returns */
         tlb_shootdown();
         break;
     case SPACE_PIO:

@@ -60,7 +60,7 @@ static uint64_t range_limit(unsigned space)
  * the source is the kernel (memory and ports only) and the new capability
  * a root. Occupied destinations keep what they hold; ports keep their
  * numbers (an I/O bitmap cannot rename a port). */
-static void delegate_range(struct pd *from, struct pd *to, unsigned space, bool hyp, bool guest,
+static void delegate_range(struct pd *from, struct pd *to, unsigned space, bool hyp, unsigned gd,
                            struct crd_range snd, struct crd_range rcv, uint32_t snd_mask, uint32_t rcv_mask)
 {
     uint64_t n = snd.order >= 40 ? 1ull << 40 : 1ull << snd.order, limit = range_limit(space);
@@ -76,10 +76,8 @@ static void delegate_range(struct pd *from, struct pd *to, unsigned space, bool 
             continue;
         uint64_t res = src ? src->res : 0;
         uint32_t perms = crd_perms(hyp ? hyp_source(space, s, &res) : src->perms, snd_mask, rcv_mask);
-        if (perms && guest)
-            mdb_insert_guest(to, space, d, res, perms, src);
-        else if (perms)
-            mdb_insert(to, space, d, res, perms, src);
+        if (perms)
+            mdb_insert_gd(to, space, d, res, perms, src, gd);
     }
 }
 
@@ -99,11 +97,12 @@ static uint64_t delegate_one(struct ec *from, struct ec *to, uint64_t item, uint
     if (type == NOVA_CRD_TYPE_NULL || type != w.type)
         return nova_crd_null();
     bool hyp = nova_item_h(item) && from->pd->is_root;   /* other PDs: H is treated as clear */
-    bool guest = nova_item_g(item) && type != NOVA_CRD_TYPE_OBJ;   /* G: memory and ports only */
+    unsigned gd = (nova_item_g(item) && type != NOVA_CRD_TYPE_OBJ ? MDB_G : 0)   /* G: memory and ports only */
+                | (nova_item_d(item) && type == NOVA_CRD_TYPE_MEM ? MDB_D : 0);   /* D: memory only */
     struct crd_range s, r;
     crd_fit(crd_range_of(nova_crd_base(crd), nova_crd_order(crd)), w.range, nova_item_hotspot(item), &s, &r);
     uint32_t snd_mask = (uint32_t)nova_crd_mask(crd);
-    delegate_range(from->pd, to->pd, type, hyp, guest, s, r, snd_mask, w.mask);
+    delegate_range(from->pd, to->pd, type, hyp, gd, s, r, snd_mask, w.mask);
     return nova_crd(type, snd_mask & w.mask, r.order, r.base);
 }
 

@@ -4,6 +4,7 @@
 #include <arch/acpi.h>
 #include <arch/ioapic.h>
 #include <arch/lapic.h>
+#include <arch/vtd.h>
 #include "console.h"
 #include "irq.h"
 #include "hyp_objects.h"
@@ -32,8 +33,10 @@ void irq_handle(unsigned vector, bool from_user)
         sm_up(gsi_sm_of(gsi));
         reschedule();
     }
-    if (vector == VEC_TIMER)
+    if (vector == VEC_TIMER) {
+        vtd_poll_faults();   /* DMA faults reach the console within a quantum */
         sched_timer();
+    }
     if (vector == VEC_TIMER || vector == VEC_RESCHED)
         reschedule();
     kprintf("novum: unexpected interrupt vector %u\n", vector);

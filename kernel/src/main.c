@@ -7,6 +7,7 @@
 #include <arch/paging.h>
 #include <arch/pic.h>
 #include <arch/smp.h>
+#include <arch/vtd.h>
 #include "bootinfo.h"
 #include "config.h"
 #include "console.h"
@@ -76,6 +77,7 @@ void kernel_main(uint32_t magic, uint64_t mbi)
     acpi_init();
     lapic_init(platform.lapic_phys);
     ioapic_init();
+    vtd_init();
     unsigned boot_cpu = boot_cpu_index();
     cpu_setup(boot_cpu, platform.cpu_apic_id[boot_cpu]);
     lapic_enable();

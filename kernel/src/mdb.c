@@ -8,7 +8,7 @@ struct mdb_node *mdb_lookup(const struct pd *pd, unsigned space, uint64_t sel)
 }
 
 static struct mdb_node *insert(struct pd *pd, unsigned space, uint64_t sel, uint64_t res, uint32_t perms,
-                               struct mdb_node *parent, bool guest)
+                               struct mdb_node *parent, unsigned gd)
 {
     struct account *charge = cap_account_of(pd);
     void **slot = radix_slot(cap_space_of(pd, space), sel, charge, true);
@@ -17,7 +17,8 @@ static struct mdb_node *insert(struct pd *pd, unsigned space, uint64_t sel, uint
     struct mdb_node *n = account_alloc(charge, sizeof *n);
     if (!n)
         return 0;
-    *n = (struct mdb_node){ .pd = pd, .sel = sel, .res = res, .perms = perms, .space = (uint8_t)space, .guest = guest };
+    *n = (struct mdb_node){ .pd = pd, .sel = sel, .res = res, .perms = perms, .space = (uint8_t)space,
+                            .guest = (gd & MDB_G) != 0, .dma = (gd & MDB_D) != 0 };
     if (!cap_hw_grant(n)) {
         account_free(charge, n, sizeof *n);
         return 0;
@@ -36,13 +37,19 @@ static struct mdb_node *insert(struct pd *pd, unsigned space, uint64_t sel, uint
 struct mdb_node *mdb_insert(struct pd *pd, unsigned space, uint64_t sel, uint64_t res, uint32_t perms,
                             struct mdb_node *parent)
 {
-    return insert(pd, space, sel, res, perms, parent, false);
+    return insert(pd, space, sel, res, perms, parent, 0);
 }
 
 struct mdb_node *mdb_insert_guest(struct pd *pd, unsigned space, uint64_t sel, uint64_t res, uint32_t perms,
                                   struct mdb_node *parent)
 {
-    return insert(pd, space, sel, res, perms, parent, true);
+    return insert(pd, space, sel, res, perms, parent, MDB_G);
+}
+
+struct mdb_node *mdb_insert_gd(struct pd *pd, unsigned space, uint64_t sel, uint64_t res, uint32_t perms,
+                               struct mdb_node *parent, unsigned gd)
+{
+    return insert(pd, space, sel, res, perms, parent, gd);
 }
 
 static void unlink_and_free(struct mdb_node *n)

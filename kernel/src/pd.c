@@ -3,6 +3,7 @@
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include <arch/percpu.h>
+#include <arch/vtd.h>
 #include <hypercall_decode.h>
 #include "cap.h"
 #include "ec.h"
@@ -46,6 +47,7 @@ static void release_spaces(struct pd *pd)
         mdb_clear_space(pd, s);
     space_pio_destroy(pd);
     guest_space_destroy(pd);
+    vtd_pd_destroy(pd);
     hpt_free_user_tables(pd->pml4);
     pd_free(pd, phys_to_virt(pd->pml4), PAGE_SIZE);
 }

@@ -1,8 +1,10 @@
 /* Platform discovery from ACPI: the RSDP in the BIOS areas, then the MADT for
- * local APICs and I/O APICs and the MCFG for PCI configuration space.
- * Without ACPI the kernel runs on the boot CPU alone. */
+ * local APICs and I/O APICs, the MCFG for PCI configuration space and the
+ * DMAR for the VT-d remapping units (arch/vtd.h). Without ACPI the kernel
+ * runs on the boot CPU alone. */
 #include <arch/cpu.h>
 #include <arch/acpi.h>
+#include <arch/vtd.h>
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include "console.h"
@@ -111,14 +113,61 @@ static void parse_madt(const struct sdt_header *h)
     }
 }
 
+/* MCFG: the first entry of segment 0 (the only segment the kernel uses) */
+static void parse_mcfg(const struct sdt_header *h)
+{
+    for (const uint8_t *e = (const uint8_t *)h + 44; e + 16 <= (const uint8_t *)h + h->length; e += 16) {
+        if (*(const uint16_t *)(e + 8) != 0 || platform.mcfg_phys)
+            continue;
+        platform.mcfg_phys = *(const uint64_t *)e;
+        platform.mcfg_bus_start = e[10];
+        platform.mcfg_bus_end = e[11];
+    }
+}
+
+/* DMAR (VT-d 8.1, 8.3): the DRHD structures, each a remapping unit with its
+ * register base, segment, INCLUDE_PCI_ALL flag and device scopes. */
+static void parse_dmar(const struct sdt_header *h)
+{
+    const uint8_t *p = (const uint8_t *)h + 48, *end = (const uint8_t *)h + h->length;
+    dmar.host_aw = ((const uint8_t *)h)[36];
+    for (uint16_t len; p + 4 <= end && (len = *(const uint16_t *)(p + 2)) >= 4 && p + len <= end; p += len) {
+        if (*(const uint16_t *)p != 0 || len < 16)   /* type 0: DRHD */
+            continue;
+        if (dmar.unit_count == VTD_MAX_UNITS) {
+            dmar.units_ignored++;
+            continue;
+        }
+        struct dmar_unit *u = &dmar.unit[dmar.unit_count++];
+        u->include_all = p[4] & 1;
+        u->segment = *(const uint16_t *)(p + 6);
+        u->reg_phys = *(const uint64_t *)(p + 8);
+        for (const uint8_t *d = p + 16; d + 6 <= p + len && d[1] >= 6 && d + d[1] <= p + len; d += d[1]) {
+            if ((d[0] != VTD_SCOPE_ENDPOINT && d[0] != VTD_SCOPE_BRIDGE) || u->scope_count == VTD_MAX_SCOPES)
+                continue;
+            struct vtd_scope *sc = &u->scope[u->scope_count++];
+            sc->type = d[0];
+            sc->bus = d[5];
+            unsigned n = (d[1] - 6u) / 2;
+            sc->path_len = (uint8_t)(n > 4 ? 4 : n);
+            for (unsigned i = 0; i < sc->path_len; i++) {
+                sc->path[i][0] = d[6 + 2 * i];
+                sc->path[i][1] = d[7 + 2 * i];
+            }
+        }
+    }
+}
+
 static void parse_table(const struct sdt_header *h)
 {
     if (!checksum_ok(h, h->length))
         return;
     if (!memcmp(h->sig, "APIC", 4))
         parse_madt(h);
-    else if (!memcmp(h->sig, "MCFG", 4) && h->length >= 44 + 16)
-        platform.mcfg_phys = *(const uint64_t *)((const uint8_t *)h + 44);
+    else if (!memcmp(h->sig, "MCFG", 4))
+        parse_mcfg(h);
+    else if (!memcmp(h->sig, "DMAR", 4) && h->length >= 48)
+        parse_dmar(h);
 }
 
 void acpi_init(void)
@@ -145,6 +194,9 @@ void acpi_init(void)
 bool phys_is_kernel_device(uint64_t pa)
 {
     uint64_t page = pa & ~0xfffull;
+    for (unsigned i = 0; i < dmar.unit_count; i++)
+        if (page == (dmar.unit[i].reg_phys & ~0xfffull))
+            return true;
     if (page == (platform.lapic_phys & ~0xfffull))
         return true;
     for (unsigned i = 0; i < platform.ioapic_count; i++)

@@ -109,6 +109,22 @@ void *mmio_map(uint64_t pa, uint64_t size)
     return (void *)va;
 }
 
+/* One page of the MMIO window that maps whatever page is asked for next
+ * (PCI configuration space, read under the big lock): the entry is
+ * rewritten and flushed on this CPU before every use, so an entry another
+ * CPU cached earlier is never used. */
+void *mmio_window(uint64_t pa)
+{
+    static uint64_t *pte, va;
+    if (!pte) {
+        va = (uint64_t)mmio_map(pa & ~(PAGE_SIZE - 1), PAGE_SIZE);
+        pte = walk(kernel_pml4, va, 0, 0, 0);
+    }
+    *pte = (pa & ~(PAGE_SIZE - 1)) | PTE_P | PTE_W | PTE_PCD | PTE_PWT | (cpu_has_nx ? PTE_NX : 0);
+    invlpg(va);
+    return (void *)(va + (pa & (PAGE_SIZE - 1)));
+}
+
 static uint8_t iomap_ones[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint64_t *iomap_shared_pt;   /* the kernel's table for the TSS area */
 

@@ -1,4 +1,5 @@
-/* What the kernel takes from ACPI: CPUs (local APIC IDs) and I/O APICs. */
+/* What the kernel takes from ACPI: CPUs (local APIC IDs), I/O APICs, PCI
+ * configuration space; the DMAR table's remapping units are in arch/vtd.h. */
 #pragma once
 #include <stdint.h>
 #include "config.h"
@@ -16,6 +17,7 @@ struct platform {
     struct { uint8_t irq; uint32_t gsi; uint16_t flags; } override[16];   /* ISA IRQ -> GSI */
     unsigned gsi_count;
     uint64_t mcfg_phys;              /* PCI ECAM base of segment 0, bus 0 (0 if none) */
+    uint8_t mcfg_bus_start, mcfg_bus_end;   /* the buses it decodes */
 };
 
 extern struct platform platform;

@@ -39,6 +39,8 @@ int hpt_map(uint64_t pml4, uint64_t va, uint64_t pa, unsigned rights);  /* 4 KiB
 void hpt_unmap(uint64_t pml4, uint64_t va);
 bool hpt_translate(uint64_t pml4, uint64_t va, uint64_t *pa, unsigned *rights);
 void *mmio_map(uint64_t pa, uint64_t size);
+/* The page at `pa`, uncached, valid until the next call (under the lock). */
+void *mmio_window(uint64_t pa);
 /* The TSS area (memlayout.h): at first every address space shares the
  * kernel's tables for it, which map the TSS page at `tss_pa` and all-ones
  * bitmap pages. hpt_iomap_private gives one address space tables of its

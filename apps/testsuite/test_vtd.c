@@ -1,0 +1,310 @@
+/* assign_pci (5.5.1) and the IOMMU. The NOVA HIP has no flag for an IOMMU,
+ * so the suite reads ACPI itself, as a PCI service would: the root takes the
+ * BIOS area, the RSDP's root table and the tables it lists with the H bit,
+ * and finds the MCFG (where configuration pages are) and the DMAR (whether
+ * VT-d remaps them). The tests that need a remapping unit skip without a
+ * DMAR table (QEMU gets one with -device intel-iommu); the ones that prove
+ * assign_pci refuses every device without it skip with one. */
+#include <string.h>
+#include "self_delegate.h"
+#include "support.h"
+
+#define VTD_VA     0x0000610000000000ull   /* this file's mappings of physical memory */
+#define VTD_PAGE   (VTD_VA >> 12)
+#define BIOS_PAGES 32                      /* 0xe0000-0xfffff */
+#define ECAM_PAGES 256                     /* bus 0 */
+
+static struct {
+    bool probed, acpi;
+    uint64_t ecam_phys;                    /* segment 0, bus 0; 0 if no MCFG */
+    uint64_t ecam_page;                    /* where bus 0's 256 pages are mapped here (page number) */
+    bool dmar;
+} acpi;
+static uint64_t next_page = VTD_PAGE;
+
+/* what the root's memory space holds at page `page` (a null CRD if nothing) */
+static uint64_t lookup_mem(uint64_t page)
+{
+    uint64_t crd = nova_crd_mem(page, 0, 0);
+    return nova_lookup(&crd) == NOVA_SUCCESS ? crd : nova_crd_null();
+}
+
+/* Take `n` (a power of two) physical pages from `pa` (aligned to n pages)
+ * read-only with the H bit; the virtual page number they land at, or 0. */
+static uint64_t take_phys_perms(uint64_t pa, unsigned order, unsigned perms)
+{
+    uint64_t n = 1ull << order, va = (next_page + n - 1) & ~(n - 1);
+    next_page = va + n;
+    uint64_t crd = nova_crd_mem(pa >> 12, order, perms);
+    if (delegate_to_self(crd, 0, true, nova_crd_mem(va, order, perms)) != NOVA_SUCCESS)
+        return 0;
+    return nova_crd_type(lookup_mem(va)) == NOVA_CRD_TYPE_MEM ? va : 0;
+}
+static uint64_t take_phys(uint64_t pa, unsigned order) { return take_phys_perms(pa, order, NOVA_PERM_MEM_R); }
+
+/* A table at physical `pa`: the page it starts in and the next one mapped
+ * (the tables read here are small), the address of its header */
+static const uint8_t *take_table(uint64_t pa)
+{
+    uint64_t va = take_phys(pa & ~0xfffull, 0);
+    if (!va || take_phys((pa & ~0xfffull) + 0x1000, 0) != va + 1)
+        return 0;
+    return (const uint8_t *)(uintptr_t)((va << 12) + (pa & 0xfff));
+}
+
+static void probe(void)
+{
+    if (acpi.probed)
+        return;
+    acpi.probed = true;
+    uint64_t bios = take_phys(0xe0000, 5);
+    if (!bios)
+        return;
+    const uint8_t *rsdp = 0;
+    for (uint64_t off = 0; off < BIOS_PAGES * 4096ull && !rsdp; off += 16)
+        if (!memcmp((const void *)(uintptr_t)((bios << 12) + off), "RSD PTR ", 8))
+            rsdp = (const uint8_t *)(uintptr_t)((bios << 12) + off);
+    if (!rsdp)
+        return;
+    bool x = rsdp[15] >= 2 && *(const uint64_t *)(rsdp + 24);
+    const uint8_t *root = take_table(x ? *(const uint64_t *)(rsdp + 24) : *(const uint32_t *)(rsdp + 16));
+    if (!root)
+        return;
+    acpi.acpi = true;
+    unsigned n = (*(const uint32_t *)(root + 4) - 36) / (x ? 8 : 4);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t pa = x ? *(const uint64_t *)(root + 36 + 8 * i) : *(const uint32_t *)(root + 36 + 4 * i);
+        const uint8_t *t = take_table(pa);
+        if (!t)
+            continue;
+        if (!memcmp(t, "MCFG", 4) && *(const uint16_t *)(t + 44 + 8) == 0 && t[44 + 10] == 0)
+            acpi.ecam_phys = *(const uint64_t *)(t + 44);
+        if (!memcmp(t, "DMAR", 4))
+            acpi.dmar = true;
+    }
+    if (acpi.ecam_phys)
+        acpi.ecam_page = take_phys(acpi.ecam_phys, 8);
+    nova_printf("# ACPI: %s, ECAM at 0x%lx, %s\n", acpi.acpi ? "found" : "not found", (unsigned long)acpi.ecam_phys,
+                acpi.dmar ? "a DMAR table" : "no DMAR table");
+}
+
+/* The selector (page number) of function devfn's configuration page on bus 0 */
+static uint64_t cfg_sel(unsigned devfn) { return acpi.ecam_page + devfn; }
+static uint16_t cfg_vendor(unsigned devfn) { return *(volatile uint16_t *)(uintptr_t)(cfg_sel(devfn) << 12); }
+
+/* A function of bus 0 that answers, and one that does not; ~0u if none */
+static unsigned present_fn(void)
+{
+    for (unsigned devfn = 0; devfn < ECAM_PAGES; devfn++)
+        if (cfg_vendor(devfn) != 0xffff)
+            return devfn;
+    return ~0u;
+}
+static unsigned absent_fn(void)
+{
+    for (unsigned devfn = 0; devfn < ECAM_PAGES; devfn += 8)
+        if (cfg_vendor(devfn) == 0xffff)
+            return devfn;
+    return ~0u;
+}
+
+#define NEED_ECAM()                                                    \
+    do {                                                               \
+        probe();                                                       \
+        if (!acpi.ecam_page)                                           \
+            SKIP("no ACPI MCFG: no PCI configuration space to name");  \
+    } while (0)
+
+NOVA_TEST(assign_pci_needs_a_pd_capability)
+{
+    NEED_ECAM();
+    unsigned f = present_fn();
+    REQUIRE(f != ~0u);
+    CHECK_EQ(nova_assign_pci(SEL_ROOT_EC, cfg_sel(f), 0), NOVA_BAD_CAP);
+    CHECK_EQ(nova_assign_pci(SEL_EMPTY_EVT, cfg_sel(f), 0), NOVA_BAD_CAP);
+    CHECK_EQ(nova_assign_pci(SEL_ROOT_SC, cfg_sel(f), 0), NOVA_BAD_CAP);
+}
+
+NOVA_TEST(assign_pci_needs_a_configuration_page)
+{
+    NEED_ECAM();
+    static uint8_t ram[4096] __attribute__((aligned(4096)));
+    ram[0] = 1;   /* a page of the root's own memory: no configuration space */
+    CHECK_EQ(nova_assign_pci(SEL_ROOT_PD, (uintptr_t)ram >> 12, 0), NOVA_BAD_DEV);
+    /* a page number the root holds nothing at */
+    CHECK_EQ(lookup_mem(next_page + 7), nova_crd_null());
+    CHECK_EQ(nova_assign_pci(SEL_ROOT_PD, next_page + 7, 0), NOVA_BAD_DEV);
+    /* beyond the memory space */
+    CHECK_EQ(nova_assign_pci(SEL_ROOT_PD, ~0ull, 0), NOVA_BAD_DEV);
+    /* a configuration page where no function answers */
+    unsigned f = absent_fn();
+    REQUIRE(f != ~0u);   /* bus 0 of a PC has free slots */
+    CHECK_EQ(nova_assign_pci(SEL_ROOT_PD, cfg_sel(f), 0), NOVA_BAD_DEV);
+}
+
+NOVA_TEST(assign_pci_without_a_dmar_table_assigns_nothing)
+{
+    NEED_ECAM();
+    if (acpi.dmar)
+        SKIP("the ACPI tables list a VT-d unit");
+    for (unsigned f = 0; f < ECAM_PAGES; f++)
+        if (cfg_vendor(f) != 0xffff)
+            CHECK_EQ(nova_assign_pci(SEL_ROOT_PD, cfg_sel(f), 0), NOVA_BAD_DEV);
+}
+
+NOVA_TEST(assign_pci_with_vtd_assigns_and_moves_a_function)
+{
+    NEED_ECAM();
+    if (!acpi.dmar)
+        SKIP("no DMAR table: no IOMMU");
+    unsigned f = present_fn();
+    REQUIRE(f != ~0u);
+    uint64_t pd = sel_alloc(1);
+    REQUIRE_OK(nova_create_pd(pd, SEL_ROOT_PD, nova_crd_null()));
+    CHECK_EQ(nova_assign_pci(pd, cfg_sel(f), 0), NOVA_SUCCESS);
+    CHECK_EQ(nova_assign_pci(pd, cfg_sel(f), 0), NOVA_SUCCESS);            /* again: idempotent */
+    CHECK_EQ(nova_assign_pci(SEL_ROOT_PD, cfg_sel(f), 0x1234), NOVA_SUCCESS);   /* moved; the hint is ignored */
+    CHECK_EQ(nova_assign_pci(pd, cfg_sel(f), 0), NOVA_SUCCESS);
+    /* every function that answers on bus 0 is remapped by QEMU's one unit (its scopes or INCLUDE_PCI_ALL) */
+    for (unsigned g = 0; g < ECAM_PAGES; g++)
+        if (cfg_vendor(g) != 0xffff)
+            CHECK_EQ(nova_assign_pci(pd, cfg_sel(g), 0), NOVA_SUCCESS);
+    /* the PD dies with its functions assigned: their context entries go */
+    CHECK_EQ(nova_revoke(nova_crd_obj(pd, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    CHECK_EQ(lookup_sel(pd), nova_crd_null());
+    CHECK_EQ(nova_assign_pci(pd, cfg_sel(f), 0), NOVA_BAD_CAP);
+}
+
+NOVA_TEST(assign_pci_needs_a_capability_for_the_page_not_a_mapping)
+{
+    NEED_ECAM();
+    unsigned f = present_fn();
+    REQUIRE(f != ~0u);
+    /* the same configuration page at another page number of the root's space: it names the same function */
+    uint64_t va = take_phys(acpi.ecam_phys + ((uint64_t)f << 12), 0);
+    REQUIRE(va);
+    CHECK_EQ(nova_assign_pci(SEL_ROOT_PD, va, 0), acpi.dmar ? NOVA_SUCCESS : NOVA_BAD_DEV);
+    /* once revoked, the page number names nothing */
+    CHECK_EQ(nova_revoke(nova_crd_mem(va, 0, NOVA_PERM_MEM_R), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    CHECK_EQ(nova_assign_pci(SEL_ROOT_PD, va, 0), NOVA_BAD_DEV);
+}
+
+/* ---- DMA by QEMU's edu device (1234:11e8, docs/specs/edu.rst in QEMU):
+ * registers in BAR0; 0x80 source, 0x88 destination, 0x90 count, 0x98
+ * command (bit 0 start, cleared when done; bit 1 direction: set = from the
+ * device's 4 KiB buffer at 0x40000 to RAM). Its DMA addresses are the
+ * root's virtual addresses (the IOMMU translates them); edu clamps them to
+ * 28 bits, so every address used here lies below 256 MiB. ---- */
+
+#define EDU_BUF     0x40000u
+#define EDU_TO_RAM  2u
+#define DMA_IOVA    0x0e000000ull          /* where the D-delegated page appears (a free page number) */
+#define DMA_LEN     64u
+
+static volatile uint64_t *edu_regs;
+
+static bool edu_dma(uint64_t src, uint64_t dst, uint64_t cmd)
+{
+    edu_regs[0x80 / 8] = src;
+    edu_regs[0x88 / 8] = dst;
+    edu_regs[0x90 / 8] = DMA_LEN;
+    edu_regs[0x98 / 8] = 1 | cmd;
+    for (unsigned i = 0; i < 100000000u; i++)
+        if (!(edu_regs[0x98 / 8] & 1))
+            return true;
+    return false;
+}
+
+static uint8_t dma_page[4096] __attribute__((aligned(4096)));     /* given to the device with D */
+static uint8_t victim_page[4096] __attribute__((aligned(4096)));  /* never given with D */
+
+static bool all_bytes(const volatile uint8_t *p, uint8_t v)
+{
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        if (p[i] != v)
+            return false;
+    return true;
+}
+
+NOVA_TEST(vtd_dma_reaches_only_memory_delegated_with_d)
+{
+    NEED_ECAM();
+    if (!acpi.dmar)
+        SKIP("no DMAR table: no IOMMU");
+    unsigned f = ~0u;
+    for (unsigned g = 0; g < ECAM_PAGES && f == ~0u; g++)
+        if (*(volatile uint32_t *)(uintptr_t)(cfg_sel(g) << 12) == 0x11e81234u)
+            f = g;
+    if (f == ~0u)
+        SKIP("no edu device (QEMU -device edu) to do DMA");
+    uint64_t cfg = take_phys_perms(acpi.ecam_phys + ((uint64_t)f << 12), 0, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
+    REQUIRE(cfg);
+    volatile uint32_t *c = (volatile uint32_t *)(uintptr_t)(cfg << 12);
+    uint64_t bar = c[4] & ~0xfull;
+    REQUIRE(bar);
+    c[1] |= 0x6;   /* memory decoding, bus master */
+    uint64_t regs = take_phys_perms(bar, 0, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
+    REQUIRE(regs);
+    edu_regs = (volatile uint64_t *)(uintptr_t)(regs << 12);
+    REQUIRE_EQ(*(volatile uint32_t *)edu_regs, 0x010000edu);
+    REQUIRE_OK(nova_assign_pci(SEL_ROOT_PD, cfg, 0));
+
+    /* dma_page appears at DMA_IOVA too, with D: there the device reaches it */
+    REQUIRE_EQ(lookup_mem(DMA_IOVA >> 12), nova_crd_null());
+    volatile uint8_t *d = dma_page, *v = victim_page;
+    d[0] = 0;
+    v[0] = 0;
+    uint64_t perms = NOVA_PERM_MEM_R | NOVA_PERM_MEM_W;
+    REQUIRE_OK(delegate_to_self_dma(nova_crd_mem((uintptr_t)dma_page >> 12, 0, perms), 0, false,
+                                    nova_crd_mem(DMA_IOVA >> 12, 0, perms)));
+    REQUIRE(nova_crd_type(lookup_mem(DMA_IOVA >> 12)) == NOVA_CRD_TYPE_MEM);
+
+    /* RAM -> device from the D page, device -> RAM back into its second half */
+    for (unsigned i = 0; i < 4096; i++)
+        d[i] = i < DMA_LEN ? 0xa5 : 0;
+    REQUIRE(edu_dma(DMA_IOVA, EDU_BUF, 0));
+    REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
+    CHECK(all_bytes(d + 2048, 0xa5));
+
+    /* the device moved to another PD sees that PD's DMA space, which has
+     * nothing: the root's D page is out of its reach */
+    uint64_t pd = sel_alloc(1);
+    REQUIRE_OK(nova_create_pd(pd, SEL_ROOT_PD, nova_crd_null()));
+    REQUIRE_OK(nova_assign_pci(pd, cfg, 0));
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        d[2048 + i] = 0x22;
+    REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
+    CHECK(all_bytes(d + 2048, 0x22));
+    /* that PD dies: the device is nobody's and has no DMA at all */
+    CHECK_EQ(nova_revoke(nova_crd_obj(pd, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
+    CHECK(all_bytes(d + 2048, 0x22));
+    /* back with the root, it reaches the D page again */
+    REQUIRE_OK(nova_assign_pci(SEL_ROOT_PD, cfg, 0));
+    REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
+    CHECK(all_bytes(d + 2048, 0xa5));
+
+    /* the victim page, mapped in the root but not given with D: the write is
+     * blocked (and reported on the console) and the page stays as it was */
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        v[i] = 0x5a;
+    REQUIRE(edu_dma(EDU_BUF, (uintptr_t)victim_page, EDU_TO_RAM));
+    CHECK(all_bytes(v, 0x5a));
+    /* nor can it be read: the device does not get the victim's bytes (what
+     * it gets instead is QEMU's business: the read failed) */
+    REQUIRE(edu_dma((uintptr_t)victim_page, EDU_BUF, 0));
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        d[2048 + i] = 0;
+    REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        CHECK(d[2048 + i] != 0x5a);
+
+    /* revoked: the next DMA to it is blocked */
+    CHECK_EQ(nova_revoke(nova_crd_mem(DMA_IOVA >> 12, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    CHECK_EQ(lookup_mem(DMA_IOVA >> 12), nova_crd_null());
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        d[2048 + i] = 0x11;
+    REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
+    CHECK(all_bytes(d + 2048, 0x11));
+    c[1] &= ~0x4u;   /* bus master off again */
+}
