@@ -67,3 +67,36 @@ NOVA_TEST(mut_ipc_sender_destroyed_while_queued_is_never_served)
     CHECK_EQ(served_n, 2);
     CHECK_EQ(served[1], 3);
 }
+
+/* pt.c, pt_destroy: the callers queued for a portal that is destroyed
+ * learn COM_ABT; the mutant deletes `ipc_abort_sender(s)`, so such a
+ * caller would wait on, for a portal that no longer exists. */
+NOVA_TEST(mut_ipc_caller_queued_on_a_destroyed_portal_learns_com_abt)
+{
+    served_n = 0;
+    uint64_t sm = new_sm(0), p2 = 0;
+    REQUIRE(sm);
+    struct ectx *a, *g1, *g2;
+    REQUIRE_OK(local_server(&a, gate_fn));
+    a->a[0] = sm;
+    REQUIRE_OK(ectx_pt(a, 0, &p2));   /* a second portal to the same EC */
+    REQUIRE_OK(global_ec(&g1, gate_caller, true));
+    g1->a[0] = a->pt;
+    g1->a[1] = 1;
+    REQUIRE_OK(ectx_start(g1, 2, 10000));
+    REQUIRE_EQ(a->calls, 1);   /* a is busy with g1 */
+    REQUIRE_OK(global_ec(&g2, gate_caller, true));
+    g2->a[0] = p2;
+    g2->a[1] = 2;
+    REQUIRE_OK(ectx_start(g2, 3, 10000));
+    CHECK_EQ(g2->done, 0);     /* queued on p2 */
+    REQUIRE_OK(nova_revoke(nova_crd_obj(p2, 0, NOVA_PERM_PT_ALL), NOVA_FLAG_REVOKE_SR));
+    /* (the revoke makes g2 ready; it runs at the next scheduling decision) */
+    REQUIRE_OK(nova_sm_ctrl(sm, 0));
+    CHECK_EQ(g2->done, 1);
+    CHECK_EQ(g2->a[2], NOVA_COM_ABT);
+    CHECK_EQ(g1->done, 1);
+    CHECK_EQ(g1->a[2], NOVA_SUCCESS);
+    CHECK_EQ(served_n, 1);
+    CHECK_EQ(a->calls, 1);
+}
