@@ -82,3 +82,28 @@ NOVA_TEST(mut_vcpu_waiting_injection_shows_its_error_code)
     CHECK_EQ(vm->last_exit, NOVA_SVM_EXIT_HLT);
     vm_destroy(vm);
 }
+
+/* at the first VMMCALL: another EFER (LME) in the UTCB, but not in the MTD */
+static int write_efer_unnamed(struct vm *vm, unsigned exit, struct nova_utcb *u)
+{
+    if (exit != NOVA_SVM_EXIT_VMMCALL || vm->count[exit] != 1)
+        return VM_DEFAULT;
+    u->data.arch.efer = 0x100;
+    vm_skip(vm, u);   /* MTD: EIP only */
+    return VM_GO;
+}
+
+/* vcpu_msg.c, reply to a vCPU: `if (mtd & NOVA_MTD_EFER)` made `|` would
+ * load EFER from the UTCB although the MTD does not name it. */
+NOVA_TEST(mut_vcpu_efer_not_in_the_reply_stays)
+{
+    VM_SKIP_WITHOUT_SVM();
+    struct vm *vm = vm_create(mut_two, GUEST_LEN(mut_two), vm_std, NOVA_MTD_EIP | NOVA_MTD_QUAL | NOVA_MTD_EFER);
+    REQUIRE(vm);
+    vm->hook = write_efer_unnamed;
+    CHECK(vm_run(vm));
+    CHECK_EQ(vm->count[NOVA_SVM_EXIT_VMMCALL], 2);
+    CHECK_EQ(vm->msg[2].efer, vm->msg[1].efer);
+    CHECK_EQ(vm->msg[2].efer & 0x100, 0);
+    vm_destroy(vm);
+}
