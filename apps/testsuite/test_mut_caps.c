@@ -46,3 +46,16 @@ NOVA_TEST(mut_caps_h_bit_gives_no_interrupt_controller_page)
     CHECK_EQ(take_h(0xfec00), nova_crd_null());   /* I/O APIC */
     CHECK_EQ(take_h(0xfed00), nova_crd_mem(MUT_PAGE, 0, NOVA_PERM_MEM_ALL));   /* HPET: given */
 }
+
+/* assign.c, sys_assign_pci: the PD is looked up with no permission
+ * required; the mutant `cap_get(..., KOBJ_PD, 0)` -> `1` would demand the
+ * PD capability's PD permission and answer BAD_CAP instead of BAD_DEV (no
+ * IOMMU: no device can be assigned). */
+NOVA_TEST(mut_caps_assign_pci_needs_no_pd_permission)
+{
+    uint64_t pd = sel_alloc(1);
+    REQUIRE_OK(nova_create_pd(pd, SEL_ROOT_PD, nova_crd_null()));
+    REQUIRE_OK(nova_revoke(nova_crd_obj(pd, 0, NOVA_PERM_PD_ALL & ~(uint64_t)NOVA_PERM_PD_EC), NOVA_FLAG_REVOKE_SR));
+    CHECK_EQ(lookup_sel(pd), nova_crd_obj(pd, 0, NOVA_PERM_PD_EC));
+    CHECK_EQ(nova_assign_pci(pd, 0, 0), NOVA_BAD_DEV);
+}
