@@ -8,9 +8,12 @@ __asm__(".section .rodata\n"
         "mut_cs_end:\n"
         "mut_two: vmmcall\n vmmcall\n hlt\n"
         "mut_two_end:\n"
+        "mut_dr6: mov %dr6, %eax\n movl %eax, 0x2000\n hlt\n"
+        "mut_dr6_end:\n"
         ".code64\n .text\n");
 GUEST_DECL(mut_cs);
 GUEST_DECL(mut_two);
+GUEST_DECL(mut_dr6);
 
 /* at the first VMMCALL: other CS and SS in the UTCB, but not in the MTD */
 static int write_cs_ss_unnamed(struct vm *vm, unsigned exit, struct nova_utcb *u)
@@ -105,5 +108,18 @@ NOVA_TEST(mut_vcpu_efer_not_in_the_reply_stays)
     CHECK_EQ(vm->count[NOVA_SVM_EXIT_VMMCALL], 2);
     CHECK_EQ(vm->msg[2].efer, vm->msg[1].efer);
     CHECK_EQ(vm->msg[2].efer & 0x100, 0);
+    vm_destroy(vm);
+}
+
+/* vcpu.c, reset state: `v->dr6 = 0xffff0ff0u` removed: a vCPU must start
+ * with DR6 as a processor has it after RESET. */
+NOVA_TEST(mut_vcpu_starts_with_the_reset_dr6)
+{
+    VM_SKIP_WITHOUT_SVM();
+    struct vm *vm = vm_create(mut_dr6, GUEST_LEN(mut_dr6), vm_std, NOVA_MTD_EIP | NOVA_MTD_QUAL);
+    REQUIRE(vm);
+    CHECK(vm_run(vm));
+    CHECK_EQ(vm->last_exit, NOVA_SVM_EXIT_HLT);
+    CHECK_EQ(*vm_u32(vm, 0x2000), 0xffff0ff0u);
     vm_destroy(vm);
 }
