@@ -57,3 +57,19 @@ NOVA_TEST(mut_mem_vm_holding_a_port_still_exits_on_the_others)
     CHECK_EQ(vm->msg[1].qual[0] >> 16, 0x88);
     vm_destroy(vm);
 }
+
+/* space_pio.c, new_half: a PD's new I/O bitmap half starts all ones (every
+ * port denied); the mutant 0xfe would open ports 0, 8, 16, ... of that
+ * half to a PD that was given any one port. */
+NOVA_TEST(mut_mem_a_given_port_opens_no_other)
+{
+    struct xpd_child *a = xpd_child();
+    REQUIRE(a);
+    REQUIRE(xpd_take_ports(0x80, 0));
+    xpd_grant(a, nova_crd_pio(0x80, 0, 1), 0x80, nova_crd_pio(0x80, 0, 1));
+    uint64_t v;
+    CHECK(!xpd_in(a, 0x80, &v));
+    CHECK(xpd_in(a, 0x88, &v));   /* faults */
+    CHECK(xpd_in(a, 0x60, &v));
+    CHECK(xpd_in(a, 0x0, &v));
+}
