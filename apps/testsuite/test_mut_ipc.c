@@ -100,3 +100,30 @@ NOVA_TEST(mut_ipc_caller_queued_on_a_destroyed_portal_learns_com_abt)
     CHECK_EQ(served_n, 1);
     CHECK_EQ(a->calls, 1);
 }
+
+static void empty_fn(uint64_t pid, struct ectx *c)
+{
+    (void)pid;
+    c->utcb->head.items = 0;
+}
+
+/* delegate.c, delegate_items: the untyped count is clamped to the data
+ * area before the room left for typed items is worked out; the mutant
+ * (the clamp `if (u > NOVA_UTCB_DATA_WORDS)` forced false) would let
+ * (508 - u) / 2 wrap around and take a typed item that has no room. */
+NOVA_TEST(mut_ipc_untyped_count_beyond_the_data_area_leaves_no_typed_items)
+{
+    struct ectx *s;
+    REQUIRE_OK(local_server(&s, empty_fn));
+    uint64_t sm = new_sm(0), dst = sel_alloc(1);
+    REQUIRE(sm);
+    s->utcb->head.del = nova_crd_obj(dst, 0, PERM_ANY);
+    struct nova_utcb *u = nova_root_utcb();
+    u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(0)] = nova_item_delegate(dst, 0, 0, 0);
+    u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)] = nova_crd_obj(sm, 0, PERM_ANY);
+    u->head.items = nova_utcb_items(600, 1);
+    REQUIRE_OK(nova_call(s->pt, 0));
+    s->utcb->head.del = nova_crd_null();
+    CHECK_EQ(lookup_sel(dst), nova_crd_null());   /* nothing was delegated */
+    CHECK(nova_crd_type(lookup_sel(sm)) == NOVA_CRD_TYPE_OBJ);
+}
