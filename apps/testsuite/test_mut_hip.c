@@ -1,0 +1,32 @@
+/* HIP contents the other HIP tests leave unchecked, found by mutation
+ * testing (docs/mutation.md): each test names the mutant it kills. */
+#include "test.h"
+
+/* topology.c: the core mask `(1u << core_bits) - 1` made `- 0` (or any
+ * other error in splitting the APIC ID): two logical CPUs would share a
+ * package, core and thread. QEMU's -smp 2 gives two cores of one package. */
+NOVA_TEST(mut_hip_enabled_cpus_have_distinct_topology)
+{
+    const struct nova_hip *hip = nova_boot_hip;
+    unsigned n = nova_hip_cpu_count(hip), enabled = 0;
+    for (unsigned i = 0; i < n; i++) {
+        const struct nova_hip_cpu *a = nova_hip_cpu_desc(hip, i);
+        if (!(a->flags & NOVA_HIP_CPU_FLAGS_ENABLED))
+            continue;
+        enabled++;
+        for (unsigned j = i + 1; j < n; j++) {
+            const struct nova_hip_cpu *b = nova_hip_cpu_desc(hip, j);
+            if (b->flags & NOVA_HIP_CPU_FLAGS_ENABLED)
+                CHECK(a->package != b->package || a->core != b->core || a->thread != b->thread);
+        }
+    }
+    CHECK(enabled >= 1);
+}
+
+/* ioapic.c: the pin count read from bits 16-23 of the version register,
+ * `>> 16` made `>> 15` (or the `+ 1` changed): the HIP would announce GSIs
+ * the I/O APIC does not have. QEMU's q35 has one I/O APIC of 24 pins. */
+NOVA_TEST(mut_hip_gsi_count_is_the_io_apic_s_24_pins)
+{
+    CHECK_EQ(nova_boot_hip->gsi, 24);
+}
