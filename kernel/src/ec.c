@@ -193,9 +193,10 @@ _Noreturn void ec_resume(struct ec *ec)
 #ifdef NOVUM_DEBUG
 void ec_return_check(const struct ec *ec)
 {
-    if (ec->vcpu || ec->startup_pending || ec->recall_pending || ec->regs.vector != ENTRY_SYSCALL ||
-        !user_canonical(ec->regs.rip))
-        panic("ec_return: EC %p is a vCPU, has an event due, did not enter with syscall or has rip 0x%lx", (const void *)ec, ec->regs.rip);
+    /* A RECALL may be due: another CPU set it while this EC was entering
+     * the kernel, and its IPI, held off until sysret, delivers it. */
+    if (ec->vcpu || ec->startup_pending || ec->regs.vector != ENTRY_SYSCALL || !user_canonical(ec->regs.rip))
+        panic("ec_return: EC %p is a vCPU, has its STARTUP due, did not enter with syscall or has rip 0x%lx", (const void *)ec, ec->regs.rip);
 }
 #endif
 
