@@ -1,6 +1,7 @@
 /* I/O APIC redirection entries. ISA interrupts (GSI < 16) are edge
  * triggered and active high unless the MADT overrides them; the others are
- * PCI's level triggered, active low. */
+ * PCI's level triggered, active low. The GSIs after the I/O APICs' pins
+ * are MSI GSIs: no pin, edge triggered (assign.c gives their MSI values). */
 #include <arch/acpi.h>
 #include <arch/ioapic.h>
 #include <arch/paging.h>
@@ -38,9 +39,12 @@ void ioapic_init(void)
         for (unsigned p = 0; p < platform.ioapic[i].pins; p++)
             write_reg(regs[i], 0x10 + 2 * p, 1u << 16);
         unsigned end = platform.ioapic[i].gsi_base + platform.ioapic[i].pins;
-        if (end > platform.gsi_count)
-            platform.gsi_count = end;
+        if (end > platform.gsi_pins)
+            platform.gsi_pins = end;
     }
+    if (platform.gsi_pins > MAX_GSIS)
+        platform.gsi_pins = MAX_GSIS;
+    platform.gsi_count = platform.gsi_pins + MSI_GSIS;
     if (platform.gsi_count > MAX_GSIS)
         platform.gsi_count = MAX_GSIS;
 }
@@ -48,6 +52,8 @@ void ioapic_init(void)
 struct gsi_mode gsi_mode_of(unsigned gsi)
 {
     struct gsi_mode m = { gsi >= 16, gsi >= 16 };
+    if (gsi >= platform.gsi_pins)
+        return (struct gsi_mode){ false, false };   /* an MSI GSI: a message is an edge */
     for (unsigned i = 0; i < platform.override_count; i++)
         if (platform.override[i].gsi == gsi) {
             unsigned pol = platform.override[i].flags & 3, trig = (platform.override[i].flags >> 2) & 3;

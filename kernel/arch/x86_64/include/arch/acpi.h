@@ -15,7 +15,8 @@ struct platform {
     struct { uint64_t phys; uint32_t gsi_base; uint32_t id; uint32_t pins; } ioapic[MAX_IOAPICS];
     unsigned override_count;
     struct { uint8_t irq; uint32_t gsi; uint16_t flags; } override[16];   /* ISA IRQ -> GSI */
-    unsigned gsi_count;
+    unsigned gsi_pins;               /* GSIs 0..gsi_pins-1 may be I/O APIC pins */
+    unsigned gsi_count;              /* then MSI GSIs up to here (ioapic.c) */
     uint64_t mcfg_phys;              /* PCI ECAM base of segment 0, bus 0 (0 if none) */
     uint8_t mcfg_bus_start, mcfg_bus_end;   /* the buses it decodes */
 };
