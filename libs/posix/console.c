@@ -37,17 +37,30 @@ long sys_write(long fd, long buf, long len)
     return console_out((const void *)buf, (size_t)len);
 }
 
+/* readv and writev: at most IOV_MAX buffers whose lengths add up to no
+ * more than LONG_MAX, checked before any byte moves, as Linux does. */
+static bool iov_valid(const struct iovec *v, long count)
+{
+    if (count < 0 || count > IOV_MAX)
+        return false;
+    size_t total = 0;
+    for (long i = 0; i < count; i++) {
+        if (v[i].iov_len > (size_t)LONG_MAX - total)
+            return false;
+        total += v[i].iov_len;
+    }
+    return true;
+}
+
 long sys_writev(long fd, long iov, long count)
 {
     if (!console_fd(fd))
         return -EBADF;
-    if (count < 0 || count > IOV_MAX)
-        return -EINVAL;
     const struct iovec *v = (const struct iovec *)iov;
+    if (!iov_valid(v, count))
+        return -EINVAL;
     long total = 0;
     for (long i = 0; i < count; i++) {
-        if (v[i].iov_len > (size_t)(LONG_MAX - total))
-            return -EINVAL;
         long done = console_out(v[i].iov_base, v[i].iov_len);
         if (done < 0)
             return total ? total : done;
@@ -106,13 +119,11 @@ long sys_readv(long fd, long iov, long count)
     long bad = input_check(fd);
     if (bad)
         return bad;
-    if (count < 0 || count > IOV_MAX)
-        return -EINVAL;
     const struct iovec *v = (const struct iovec *)iov;
+    if (!iov_valid(v, count))
+        return -EINVAL;
     long total = 0;
     for (long i = 0; i < count; i++) {
-        if (v[i].iov_len > (size_t)(LONG_MAX - total))
-            return -EINVAL;
         if (!v[i].iov_len)
             continue;
         long n = total ? input_take(v[i].iov_base, v[i].iov_len) : input_wait(v[i].iov_base, v[i].iov_len);
