@@ -8,6 +8,7 @@
 #include <string.h>
 #include "self_delegate.h"
 #include "support.h"
+#include "xpd.h"
 
 #define VTD_VA     0x0000610000000000ull   /* this file's mappings of physical memory */
 #define VTD_PAGE   (VTD_VA >> 12)
@@ -203,6 +204,41 @@ NOVA_TEST(assign_pci_needs_a_capability_for_the_page_not_a_mapping)
 
 static volatile uint64_t *edu_regs;
 
+/* edu's configuration page and registers mapped into the root (read and
+ * write), memory decoding and bus mastering on; false if there is no edu
+ * (or, with a failure recorded, if mapping it failed). */
+struct edu {
+    uint64_t cfg;                  /* page number of its configuration page here */
+    volatile uint32_t *c;          /* that page */
+    volatile uint64_t *regs;       /* BAR0 */
+};
+
+static bool edu_take(struct edu *e)
+{
+    unsigned f = ~0u;
+    for (unsigned g = 0; g < ECAM_PAGES && f == ~0u; g++)
+        if (*(volatile uint32_t *)(uintptr_t)(cfg_sel(g) << 12) == 0x11e81234u)
+            f = g;
+    if (f == ~0u)
+        return false;
+    uint64_t rw = NOVA_PERM_MEM_R | NOVA_PERM_MEM_W;
+    e->cfg = take_phys_perms(acpi.ecam_phys + ((uint64_t)f << 12), 0, rw);
+    if (!e->cfg)
+        return CHECK(e->cfg), false;
+    e->c = (volatile uint32_t *)(uintptr_t)(e->cfg << 12);
+    uint64_t bar = e->c[4] & ~0xfull;
+    if (!bar)
+        return CHECK(bar), false;
+    e->c[1] |= 0x6;   /* memory decoding, bus master (DMA and messages are writes) */
+    uint64_t regs = take_phys_perms(bar, 0, rw);
+    if (!regs)
+        return CHECK(regs), false;
+    e->regs = (volatile uint64_t *)(uintptr_t)(regs << 12);
+    CHECK_EQ(*(volatile uint32_t *)e->regs, 0x010000edu);
+    return !test_failed();
+}
+
+
 static bool edu_dma(uint64_t src, uint64_t dst, uint64_t cmd)
 {
     edu_regs[0x80 / 8] = src;
@@ -231,22 +267,12 @@ NOVA_TEST(vtd_dma_reaches_only_memory_delegated_with_d)
     NEED_ECAM();
     if (!acpi.dmar)
         SKIP("no DMAR table: no IOMMU");
-    unsigned f = ~0u;
-    for (unsigned g = 0; g < ECAM_PAGES && f == ~0u; g++)
-        if (*(volatile uint32_t *)(uintptr_t)(cfg_sel(g) << 12) == 0x11e81234u)
-            f = g;
-    if (f == ~0u)
+    struct edu e;
+    if (!edu_take(&e))
         SKIP("no edu device (QEMU -device edu) to do DMA");
-    uint64_t cfg = take_phys_perms(acpi.ecam_phys + ((uint64_t)f << 12), 0, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
-    REQUIRE(cfg);
-    volatile uint32_t *c = (volatile uint32_t *)(uintptr_t)(cfg << 12);
-    uint64_t bar = c[4] & ~0xfull;
-    REQUIRE(bar);
-    c[1] |= 0x6;   /* memory decoding, bus master */
-    uint64_t regs = take_phys_perms(bar, 0, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
-    REQUIRE(regs);
-    edu_regs = (volatile uint64_t *)(uintptr_t)(regs << 12);
-    REQUIRE_EQ(*(volatile uint32_t *)edu_regs, 0x010000edu);
+    uint64_t cfg = e.cfg;
+    volatile uint32_t *c = e.c;
+    edu_regs = e.regs;
     REQUIRE_OK(nova_assign_pci(SEL_ROOT_PD, cfg, 0));
 
     /* dma_page appears at DMA_IOVA too, with D: there the device reaches it */
@@ -307,6 +333,65 @@ NOVA_TEST(vtd_dma_reaches_only_memory_delegated_with_d)
     REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
     CHECK(all_bytes(d + 2048, 0x11));
     c[1] &= ~0x4u;   /* bus master off again */
+}
+
+/* A PD's DMA space dies with it (pd.c's vtd_pd_destroy; a mutant that
+ * kept it survived the suite): a child PD given the device and a page with
+ * D, which the device then writes, is destroyed; the device, assigned to
+ * nobody now, must not reach that page through the dead PD's tables. */
+#define CHILD_IOVA 0x0d000000ull   /* the page's address in the child (below edu's 28 bits) */
+
+NOVA_TEST(vtd_a_dead_pds_dma_space_dies_with_it)
+{
+    NEED_ECAM();
+    if (!acpi.dmar)
+        SKIP("no DMAR table: no IOMMU");
+    struct edu e;
+    if (!edu_take(&e))
+        SKIP("no edu device (QEMU -device edu) to do DMA");
+    edu_regs = e.regs;
+    struct xpd_child *x = xpd_child();
+    REQUIRE(x);
+    uint64_t rw = NOVA_PERM_MEM_R | NOVA_PERM_MEM_W;
+    xpd_setwin(x, nova_crd_mem(CHILD_IOVA >> 12, 0, rw), nova_crd_null());
+    uint64_t got = xpd_give(x, nova_item_delegate(0, 0, 0, 1), nova_crd_mem((uintptr_t)dma_page >> 12, 0, rw));
+    REQUIRE(got != XPD_NONE);
+    REQUIRE_OK(nova_assign_pci(x->pd, e.cfg, 0));
+    volatile uint8_t *d = dma_page;
+    for (unsigned i = 0; i < 4096; i++)
+        d[i] = 0x77;
+    REQUIRE(edu_dma(CHILD_IOVA, EDU_BUF, 0));   /* the device reads 0x77 from the child's page */
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        d[1024 + i] = 0;
+    REQUIRE(edu_dma(EDU_BUF, CHILD_IOVA + 1024, EDU_TO_RAM));
+    REQUIRE(all_bytes(d + 1024, 0x77));   /* and writes it back there: the child's DMA space works */
+    /* the child dies: its agent's portal, its EC and its PD go */
+    REQUIRE_OK(nova_revoke(nova_crd_obj(x->pt, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR));
+    REQUIRE_OK(nova_revoke(nova_crd_obj(x->ec, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR));
+    REQUIRE_OK(nova_revoke(nova_crd_obj(x->pd, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR));
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        d[1024 + i] = 0x11;
+    REQUIRE(edu_dma(EDU_BUF, CHILD_IOVA + 1024, EDU_TO_RAM));
+    CHECK(all_bytes(d + 1024, 0x11));
+    e.c[1] &= ~0x4u;   /* bus master off again */
+}
+
+/* Each PD with a DMA space holds one of the 255 domain ids (docs/api.md,
+ * assign_pci) until it dies: many more PDs than that, each given a device
+ * and destroyed in turn, all get one. */
+NOVA_TEST(vtd_domain_ids_return_when_their_pds_die)
+{
+    NEED_ECAM();
+    if (!acpi.dmar)
+        SKIP("no DMAR table: no IOMMU");
+    unsigned f = present_fn();
+    REQUIRE(f != ~0u);
+    uint64_t pd = sel_alloc(1);
+    for (unsigned i = 0; i < 600; i++) {
+        REQUIRE_OK(nova_create_pd(pd, SEL_ROOT_PD, nova_crd_null()));
+        REQUIRE_EQ(nova_assign_pci(pd, cfg_sel(f), 0), NOVA_SUCCESS);
+        REQUIRE_OK(nova_revoke(nova_crd_obj(pd, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR));
+    }
 }
 
 /* ---- Message-signalled interrupts (assign_gsi, 5.5.2): the GSIs after the
@@ -404,25 +489,15 @@ static void edu_msi_round(volatile uint32_t *c, unsigned cap, volatile uint32_t 
 NOVA_TEST(edu_msi_ups_the_msi_gsi_semaphore)
 {
     NEED_ECAM();
-    unsigned f = ~0u;
-    for (unsigned g = 0; g < ECAM_PAGES && f == ~0u; g++)
-        if (*(volatile uint32_t *)(uintptr_t)(cfg_sel(g) << 12) == 0x11e81234u)
-            f = g;
-    if (f == ~0u)
+    struct edu e;
+    if (!edu_take(&e))
         SKIP("no edu device (QEMU -device edu) to send a message");
-    uint64_t cfg = take_phys_perms(acpi.ecam_phys + ((uint64_t)f << 12), 0, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
-    REQUIRE(cfg);
-    volatile uint32_t *c = (volatile uint32_t *)(uintptr_t)(cfg << 12);
+    uint64_t cfg = e.cfg;
+    volatile uint32_t *c = e.c;
     unsigned cap = msi_cap(c);
     REQUIRE(cap);
     REQUIRE(c[cap / 4] >> 16 & 0x80);          /* 64-bit address: data at +12 */
-    uint64_t bar = c[4] & ~0xfull;
-    REQUIRE(bar);
-    c[1] |= 0x6;                               /* memory decoding, bus master (a message is a write) */
-    uint64_t regs = take_phys_perms(bar, 0, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
-    REQUIRE(regs);
-    volatile uint32_t *r = (volatile uint32_t *)(uintptr_t)(regs << 12);
-    REQUIRE_EQ(r[0], 0x010000edu);
+    volatile uint32_t *r = (volatile uint32_t *)e.regs;
     uint64_t sm = sel_alloc(1);
     REQUIRE_OK(take_msi_gsi(sm));
     edu_msi_round(c, cap, r, sm, cfg, nova_boot_cpu);
