@@ -392,6 +392,13 @@ NOVA_TEST(vtd_domain_ids_return_when_their_pds_die)
         REQUIRE_EQ(nova_assign_pci(pd, cfg_sel(f), 0), NOVA_SUCCESS);
         REQUIRE_OK(nova_revoke(nova_crd_obj(pd, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR));
     }
+    /* and 200 at once (QEMU's unit supports 256 ids: ND = 2) */
+    uint64_t many = sel_alloc(256);
+    for (unsigned i = 0; i < 200; i++) {
+        REQUIRE_OK(nova_create_pd(many + i, SEL_ROOT_PD, nova_crd_null()));
+        REQUIRE_EQ(nova_assign_pci(many + i, cfg_sel(f), 0), NOVA_SUCCESS);
+    }
+    REQUIRE_OK(nova_revoke(nova_crd_obj(many, 8, PERM_ANY), NOVA_FLAG_REVOKE_SR));
 }
 
 /* ---- Message-signalled interrupts (assign_gsi, 5.5.2): the GSIs after the
