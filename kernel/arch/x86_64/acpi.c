@@ -158,7 +158,7 @@ static void parse_dmar(const struct sdt_header *h)
     }
 }
 
-static void parse_table(const struct sdt_header *h)
+void acpi_parse_table(const struct sdt_header *h)
 {
     if (!checksum_ok(h, h->length))
         return;
@@ -180,7 +180,7 @@ void acpi_init(void)
         const uint8_t *entries = (const uint8_t *)(root + 1);
         for (unsigned i = 0; i < n; i++) {
             uint64_t pa = x ? *(const uint64_t *)(entries + 8 * i) : *(const uint32_t *)(entries + 4 * i);
-            parse_table(phys_to_virt(pa));
+            acpi_parse_table(phys_to_virt(pa));
         }
     }
     if (!platform.cpu_count) {
