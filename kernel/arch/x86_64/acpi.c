@@ -80,7 +80,7 @@ static void parse_madt(const struct sdt_header *h)
 {
     const uint8_t *p = (const uint8_t *)h + 44, *end = (const uint8_t *)h + h->length;
     platform.lapic_phys = *(const uint32_t *)((const uint8_t *)h + 36);
-    for (; p + 2 <= end && p[1] >= 2; p += p[1]) {
+    for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
         switch (p[0]) {
         case 0:   /* processor local APIC: enabled or online-capable */
             if (*(const uint32_t *)(p + 4) & 3)
