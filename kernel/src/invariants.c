@@ -15,10 +15,12 @@
  *              semaphore waiters (ipc.c, sm.c)
  *   account.*  what each PD is charged covers what it pays for, and all
  *              charges add up to what kmem.c has handed out (account.h)
+ *   dma.*      the IOMMU's context entries against the live PDs (vtd.c)
  *
  * Everything runs under the big lock, which every hypercall holds. */
 #include <arch/memlayout.h>
 #include <arch/paging.h>
+#include <arch/vtd.h>
 #include <nova/spec.h>
 #include "account.h"
 #include "console.h"
@@ -569,6 +571,27 @@ static void check_pds(void)
               charged, account_unowned(), kmem_in_use());
 }
 
+/* --- DMA remapping ------------------------------------------------------------ */
+
+static uint64_t table_of_did(uint16_t did)
+{
+    for (unsigned i = 0; i < tracked_count; i++) {
+        const struct pd *pd = tracked_as(i, KOBJ_PD);
+        if (pd && pd->dma.table && pd->dma.did == did)
+            return pd->dma.table;
+    }
+    return 0;
+}
+
+/* A device's context entry names a live PD's domain and its table: a PD
+ * that died took its devices' entries with it. */
+static void check_dma(void)
+{
+    int stale = vtd_stale_context(table_of_did);
+    INVARIANT(stale < 0, "dma.context-live", "device %02x:%02x.%u has a context entry of no live PD's DMA space",
+              (unsigned)stale >> 8, ((unsigned)stale >> 3) & 31, (unsigned)stale & 7);
+}
+
 void invariants_check(const char *when)
 {
     if (overflowed)
@@ -581,6 +604,7 @@ void invariants_check(const char *when)
     check_refs();
     check_sched();
     check_ipc();
+    check_dma();
 }
 
 void invariants_after_event(const char *when)

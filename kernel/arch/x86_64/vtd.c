@@ -348,3 +348,27 @@ void vtd_poll_faults(void)
         wr32(u, VTD_REG_FSTS, VTD_FSTS_PFO);
     }
 }
+
+#ifdef NOVUM_DEBUG
+int vtd_stale_context(uint64_t (*table_of_did)(uint16_t did))
+{
+    for (unsigned i = 0; i < units; i++) {
+        const uint64_t *root = phys_to_virt(unit[i].root);
+        for (unsigned bus = 0; bus < 256; bus++) {
+            if (!(root[2 * bus] & VTD_RE_P))
+                continue;
+            const uint64_t *ctx = phys_to_virt(root[2 * bus] & VTD_SL_ADDR);
+            for (unsigned f = 0; f < 256; f++) {
+                if (!(ctx[2 * f] & VTD_CE_P))
+                    continue;
+                uint64_t table = table_of_did((uint16_t)(ctx[2 * f + 1] >> 8));
+                if (table && unit[i].levels == 3)
+                    table = *(const uint64_t *)phys_to_virt(table) & VTD_SL_ADDR;
+                if (!table || (ctx[2 * f] & VTD_SL_ADDR) != table)
+                    return (int)(bus << 8 | f);
+            }
+        }
+    }
+    return -1;
+}
+#endif

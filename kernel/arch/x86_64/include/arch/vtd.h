@@ -121,3 +121,10 @@ void vtd_unmap(struct pd *pd, uint64_t va);
 void vtd_pd_destroy(struct pd *pd);
 /* Report and clear recorded DMA faults on the console. */
 void vtd_poll_faults(void);
+#ifdef NOVUM_DEBUG
+/* For the invariant checker: the first present context entry (bus << 8 |
+ * devfn) whose domain id no live PD has (table_of_did gives the DMA table
+ * of the PD with that id, 0 if none) or that points elsewhere than that
+ * PD's table; -1 if every one is right. */
+int vtd_stale_context(uint64_t (*table_of_did)(uint16_t did));
+#endif
