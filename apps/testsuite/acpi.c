@@ -3,7 +3,6 @@
 #include <string.h>
 #include "acpi.h"
 #include "self_delegate.h"
-#include "support.h"
 
 #define VTD_VA     0x0000610000000000ull   /* this file's mappings of physical memory */
 #define VTD_PAGE   (VTD_VA >> 12)

@@ -173,10 +173,14 @@ static bool wait_for(struct virtio_blk *b, int head)
         if (b->vq.bad || virtio_pci_status(&b->pci) & VIRTIO_STATUS_DEVICE_NEEDS_RESET)
             return false;
         if (b->irq) {
-            /* every completion and configuration change ups the semaphore: one
-             * that came before this down lets it through at once */
-            nova_sm_ctrl(b->hw.irq_sm, NOVA_FLAG_SM_CTRL_DN);
+            /* every completion and configuration change ups the semaphore, also
+             * those of requests that were complete before the driver looked:
+             * this down takes them all (ZC), and one that came after the
+             * check above lets it through at once */
+            b->block_tsc = tsc();
+            nova_sm_ctrl(b->hw.irq_sm, NOVA_FLAG_SM_CTRL_DN | NOVA_FLAG_SM_CTRL_ZC);
             b->wake_tsc = tsc();
+            b->blocked_ticks += b->wake_tsc - b->block_tsc;
             b->waits++;
         } else {
             __builtin_ia32_pause();

@@ -71,8 +71,10 @@ struct virtio_blk {
     struct { uintptr_t va; size_t size; } win[VIRTIO_BLK_WINDOWS];
     unsigned windows;
     volatile uint8_t *req;        /* the request header and status byte, in the DMA window */
-    /* counters: requests completed, semaphore downs taken, TSC when the last down returned */
-    uint64_t requests, waits, wake_tsc;
+    /* counters: requests completed, semaphore downs taken; the TSC before
+     * the last down and when it returned, and the ticks spent in downs (for
+     * figures: the CPU's own work is the rest) */
+    uint64_t requests, waits, block_tsc, wake_tsc, blocked_ticks;
 };
 
 /* Find and initialise the device (3.1.1): reset, negotiate features,
