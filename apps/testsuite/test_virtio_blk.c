@@ -34,6 +34,7 @@ static struct {
     bool tried, ok;
     const char *skip;
     uint64_t cfg;          /* page number of the function's configuration page */
+    struct virtio_hw hw;
     struct virtio_blk blk;
 } v;
 
@@ -97,7 +98,7 @@ static void setup(void)
 
     for (unsigned i = 0; i < VBLK_BACKING / 4096; i++)
         REQUIRE_OK(give_page(i, true));
-    struct virtio_hw hw = {
+    v.hw = (struct virtio_hw){
         .cfg = (volatile uint8_t *)(uintptr_t)(v.cfg << 12),
         .map_bar = map_bar,
         .dma_va = VBLK_DMA_VA,
@@ -106,7 +107,7 @@ static void setup(void)
         .msi_addr = ma,
         .msi_data = md,
     };
-    REQUIRE_EQ(virtio_blk_init(&v.blk, &hw), VIRTIO_BLK_OK);
+    REQUIRE_EQ(virtio_blk_init(&v.blk, &v.hw), VIRTIO_BLK_OK);
     REQUIRE_EQ(virtio_blk_add_window(&v.blk, VBLK_DATA_VA, VBLK_DATA), VIRTIO_BLK_OK);
     /* the second half holds the pattern until the tests write it */
     uint64_t *s = (uint64_t *)shadow;
@@ -327,4 +328,27 @@ NOVA_TEST(virtio_blk_restart_after_a_reset_keeps_the_windows)
     CHECK_EQ(virtio_blk_read(b, 1, data(0), 1), VIRTIO_BLK_OK);
     CHECK_EQ(((uint64_t *)data(0))[0], pattern_word(64));
     CHECK(b->irq);
+}
+
+NOVA_TEST(virtio_blk_polls_without_an_interrupt)
+{
+    NEED_DEVICE();
+    /* the same device initialised again without a semaphore: no MSI-X, the
+     * driver polls the used ring */
+    struct virtio_hw hw = v.hw;
+    hw.irq_sm = 0;
+    REQUIRE_EQ(virtio_blk_init(&v.blk, &hw), VIRTIO_BLK_OK);
+    CHECK(!v.blk.irq);
+    CHECK_EQ(virtio_blk_add_window(&v.blk, VBLK_DATA_VA, VBLK_DATA), VIRTIO_BLK_OK);
+    memset(data(0), 0, 64 * 512);
+    CHECK_EQ(virtio_blk_read(&v.blk, 64, data(0), 64), VIRTIO_BLK_OK);
+    unsigned bad = 0;
+    for (uint64_t i = 0; i < 64 * 64; i++)
+        bad += ((uint64_t *)data(0))[i] != pattern_word(64 * 64 + i);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(v.blk.waits, 0);
+    /* and back to the interrupt, for the other tests */
+    REQUIRE_EQ(virtio_blk_init(&v.blk, &v.hw), VIRTIO_BLK_OK);
+    CHECK(v.blk.irq);
+    REQUIRE_EQ(virtio_blk_add_window(&v.blk, VBLK_DATA_VA, VBLK_DATA), VIRTIO_BLK_OK);
 }

@@ -44,8 +44,11 @@ enum block_status block_connect(struct block_client *c, uint64_t portal_sel, voi
         return BLOCK_ERR_BUF;
     *c = (struct block_client){ .portal = portal_sel, .buf = buf, .buf_size = size };
     /* pages arrive on first touch, and only pages the component has are delegated */
-    for (size_t off = 0; off < size; off += 4096)
-        ((volatile uint8_t *)buf)[off] = ((volatile uint8_t *)buf)[off];
+    volatile uint8_t *p = buf;
+    for (size_t off = 0; off < size; off += 4096) {
+        uint8_t keep = p[off];   /* a write: the page arrives writable */
+        p[off] = keep;
+    }
     uint64_t w[7] = { BLOCK_OP_CONNECT, size };
     int got = block_call_raw(portal_sel, w, 2, 7, nova_crd_mem(va >> 12, order, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W));
     if (got < 1)
