@@ -148,7 +148,7 @@ bool component_create(unsigned i, const struct module *m)
             return false;
         }
     }
-    return true;
+    return devices_prepare(i);
 }
 
 void component_start(unsigned i)
@@ -163,46 +163,6 @@ void component_start(unsigned i)
 }
 
 /* --- STARTUP: registers and the capabilities the plan grants ----------- */
-
-struct items { struct nova_utcb *u; unsigned n; bool full; };
-
-static void add_item(struct items *it, uint64_t item, uint64_t crd)
-{
-    if ((2 * (it->n + 1)) > NOVA_UTCB_DATA_WORDS) {
-        it->full = true;
-        return;
-    }
-    it->u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(it->n)] = item;
-    it->u->data.words[NOVA_UTCB_TYPED_CRD_WORD(it->n)] = crd;
-    it->n++;
-}
-
-static void grant_ports(struct items *it, uint32_t base, uint32_t count)
-{
-    for (uint32_t port = base; port < base + count;) {
-        unsigned order = 0;
-        while (order < 16 && !(port & ((2u << order) - 1)) && port + (2u << order) <= base + count)
-            order++;
-        add_item(it, nova_item_delegate(port, 1, 0, 0), nova_crd_pio(port, order, NOVA_PERM_PIO_A));
-        port += 1u << order;
-    }
-}
-
-/* Memory the root holds in its window at PHYS_WINDOW + [pa, pa + size),
- * delegated to [va, va + size) with `perms`; va and pa agree modulo every
- * block size used (at most 1 GiB). */
-static void grant_memory(struct items *it, uint64_t pa, uint64_t size, uint64_t va, unsigned perms)
-{
-    uint64_t page = pa / PAGE, end = (pa + size + PAGE - 1) / PAGE, vpage = va / PAGE;
-    while (page < end) {
-        unsigned order = 0;
-        while (order < 18 && !(page & ((2ull << order) - 1)) && page + (2ull << order) <= end)
-            order++;
-        add_item(it, nova_item_delegate(vpage, 0, 0, 0), nova_crd_mem(PHYS_WINDOW / PAGE + page, order, perms));
-        page += 1ull << order;
-        vpage += 1ull << order;
-    }
-}
 
 /* A VM's description page, kernel and initrd (read-only) and its guest
  * memory (rwx, as one range: the VMM delegates it on with the G bit). */
@@ -292,6 +252,7 @@ void component_startup_reply(unsigned i, struct nova_utcb *u)
         grant_ports(&it, nvpl_io_ranges(plan)[p->io_first + k].base, nvpl_io_ranges(plan)[p->io_first + k].count);
     if (c->vm)
         grant_vm(&it, c);
+    devices_grant(&it, i);
     if (it.full)
         nova_printf("rootserver: component %s: more grants than one STARTUP reply holds; some are missing\n",
                     p->name);

@@ -13,12 +13,9 @@ static uint64_t pool_next, pool_end;
 static struct { uint64_t lo, hi; } blocks[MAX_VMS];   /* guest memory taken so far */
 static unsigned block_count;
 
-/* Frames for components are mapped with every permission: a delegation
- * can only pass on what the root holds (code pages need x). */
-bool phys_map(uint64_t pa, uint64_t size, bool for_components)
+static bool map_perms(uint64_t pa, uint64_t size, uint64_t perms)
 {
     uint64_t page = pa / PAGE, end = (pa + size + PAGE - 1) / PAGE;
-    uint64_t perms = NOVA_PERM_MEM_R | (for_components ? NOVA_PERM_MEM_W | NOVA_PERM_MEM_X : 0);
     while (page < end) {
         unsigned order = 0;
         while (order < 18 && !(page & ((2ull << order) - 1)) && page + (2ull << order) <= end)
@@ -29,6 +26,18 @@ bool phys_map(uint64_t pa, uint64_t size, bool for_components)
         page += 1ull << order;
     }
     return true;
+}
+
+/* Frames for components are mapped with every permission: a delegation
+ * can only pass on what the root holds (code pages need x). */
+bool phys_map(uint64_t pa, uint64_t size, bool for_components)
+{
+    return map_perms(pa, size, NOVA_PERM_MEM_R | (for_components ? NOVA_PERM_MEM_W | NOVA_PERM_MEM_X : 0));
+}
+
+bool phys_map_device(uint64_t pa, uint64_t size)
+{
+    return map_perms(pa, size, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
 }
 
 static const struct nova_hip_mem *mem(const struct nova_hip *hip, unsigned i)
@@ -129,6 +138,28 @@ uint64_t frame_alloc(void)
     pool_next += PAGE;
     memset(phys_ptr(pa), 0, PAGE);
     return pa;
+}
+
+unsigned hip_mem_count(const struct nova_hip *hip)
+{
+    return (hip->length - hip->mem_offs) / hip->mem_size;
+}
+
+const struct nova_hip_mem *hip_mem_at(const struct nova_hip *hip, unsigned i)
+{
+    return mem(hip, i);
+}
+
+bool phys_is_ram(const struct nova_hip *hip, uint64_t lo, uint64_t hi)
+{
+    unsigned n = (hip->length - hip->mem_offs) / hip->mem_size;
+    for (unsigned i = 0; i < n; i++) {
+        const struct nova_hip_mem *m = mem(hip, i);
+        bool ram = m->type == NOVA_HIP_MEM_AVAILABLE || m->type < 0;
+        if (ram && m->address < hi && lo < m->address + m->size)
+            return true;
+    }
+    return false;
 }
 
 unsigned modules_find(const struct nova_hip *hip, struct module *out, unsigned max)

@@ -22,6 +22,14 @@ bool kernel_grant(uint64_t crd, uint64_t hotspot, uint64_t window);
 #define PHYS_WINDOW 0x0000100000000000ull
 bool phys_map(uint64_t pa, uint64_t size, bool for_components);
 static inline void *phys_ptr(uint64_t pa) { return (void *)(uintptr_t)(PHYS_WINDOW + pa); }
+/* Device memory (MMIO), mapped read-write (not executable) in the window. */
+bool phys_map_device(uint64_t pa, uint64_t size);
+/* Whether [lo, hi) overlaps RAM in the HIP's memory map (available, the
+ * kernel's or a module). */
+bool phys_is_ram(const struct nova_hip *hip, uint64_t lo, uint64_t hi);
+/* The HIP's memory descriptors: how many, and the i-th. */
+unsigned hip_mem_count(const struct nova_hip *hip);
+const struct nova_hip_mem *hip_mem_at(const struct nova_hip *hip, unsigned i);
 bool frames_init(const struct nova_hip *hip);
 uint64_t frame_alloc(void);   /* a zeroed page's physical address; 0 if none */
 /* Guest memory: the highest naturally aligned block of `size` bytes (a
@@ -71,6 +79,49 @@ void component_startup_reply(unsigned index, struct nova_utcb *u);
 /* The page that backs `addr` in the component: its physical address and
  * permissions, allocated and filled on first use; false if none does. */
 bool component_page(unsigned index, uint64_t addr, uint64_t *pa, unsigned *perms);
+
+/* --- the typed items of a STARTUP reply (items.c) ----------------------- */
+struct items { struct nova_utcb *u; unsigned n; bool full; };
+void add_item(struct items *it, uint64_t item, uint64_t crd);
+void grant_ports(struct items *it, uint32_t base, uint32_t count);
+/* Memory the root holds in its window at PHYS_WINDOW + [pa, pa + size),
+ * delegated to [va, va + size) with `perms`; with the D bit for DMA. */
+void grant_memory(struct items *it, uint64_t pa, uint64_t size, uint64_t va, unsigned perms);
+void grant_dma_memory(struct items *it, uint64_t pa, uint64_t size, uint64_t va, unsigned perms);
+
+/* --- ACPI (acpi.c): segment 0's ECAM and the buses it covers ------------ */
+bool acpi_mcfg(uint64_t *ecam, unsigned *bus_first, unsigned *bus_last);
+
+/* --- PCI (pci.c): the functions ECAM lists ------------------------------- */
+#define PCI_MAX_FNS 128
+struct pci_bar { uint64_t pa, size; uint32_t kind, flags; };   /* kind, flags: nova/component.h */
+struct pci_fn {
+    uint8_t bus, dev, fn, header_type;
+    uint16_t vendor, device;
+    uint32_t class_code;
+    uint64_t config_pa;         /* its configuration page */
+    bool msi;                   /* has an MSI or MSI-X capability */
+    bool sized;                 /* bar[] is filled */
+    int owner;                  /* the component granted it, -1 if none */
+    struct pci_bar bar[NOVA_DEVICES_BARS];   /* a 64-bit BAR at its first register */
+};
+struct pci { uint64_t ecam; unsigned bus_first, bus_last, dropped; };
+extern struct pci pci;                       /* ecam 0: none found (yet) */
+bool pci_init(void);                         /* find, map and list ECAM once; false without */
+unsigned pci_count(void);
+struct pci_fn *pci_fn_at(unsigned k);
+struct pci_fn *pci_by_address(unsigned bus, unsigned dev, unsigned fn);
+struct pci_fn *pci_by_id(uint16_t vendor, uint16_t device, unsigned index);   /* the index-th match */
+volatile uint32_t *pci_config(const struct pci_fn *f);
+void pci_size_bars(struct pci_fn *f);
+
+/* --- devices (devices.c; PCI in pci.c, ACPI in acpi.c) ------------------- */
+/* The devices system.toml grants component i (docs/system-toml.md,
+ * "Devices"): found, mapped in the root, assigned to its PD, its DMA memory
+ * and device page made; false, reported, if any of it fails. */
+bool devices_prepare(unsigned index);
+/* Their typed items for its STARTUP reply. */
+void devices_grant(struct items *it, unsigned index);
 
 /* --- the pager and crash reporter (faults.c) ----------------------------- */
 bool faults_init(void);

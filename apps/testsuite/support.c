@@ -22,7 +22,7 @@ uintptr_t utcb_alloc(void)
     return u;
 }
 
-#define ECTX_POOL 192
+#define ECTX_POOL 256
 static uint8_t stacks[ECTX_POOL][ECTX_STACK_SIZE] __attribute__((aligned(4096)));
 static unsigned next_stack;
 

@@ -101,6 +101,56 @@ NOVA_TEST(mut_ipc_caller_queued_on_a_destroyed_portal_learns_com_abt)
     CHECK_EQ(a->calls, 1);
 }
 
+/* passes caller 1's call on to portal a[1] (a gate_fn server), then replies */
+static void relay_fn(uint64_t pid, struct ectx *c)
+{
+    (void)pid;
+    uint64_t id = c->utcb->data.words[0];
+    if (id == 1) {
+        c->utcb->head.items = nova_utcb_items(1, 0);
+        nova_call(c->a[1], 0);
+    }
+    c->utcb->data.words[0] = id + 100;
+    c->utcb->head.items = nova_utcb_items(1, 0);
+}
+
+/* sc.c, chain_end: an aborted caller's SC waits where the chain it helped
+ * along ends, which may be several calls down; the mutant (`ec =
+ * ec->callee` deleted) looked only at the first callee, so the SC stayed
+ * parked far down the chain and its EC never learned COM_ABT until that
+ * chain moved. Here g2 waits for a, which serves g1 by calling b, which
+ * blocks: g2's SC parks on b; destroying g2's portal must let g2 run at
+ * once (it outranks the root). */
+NOVA_TEST(mut_sched_aborted_caller_runs_though_the_chain_it_helped_is_long)
+{
+    served_n = 0;
+    uint64_t sm = new_sm(0), p2 = 0;
+    REQUIRE(sm);
+    struct ectx *a, *b, *g1, *g2;
+    REQUIRE_OK(local_server(&b, gate_fn));
+    b->a[0] = sm;
+    REQUIRE_OK(local_server(&a, relay_fn));
+    a->a[1] = b->pt;
+    REQUIRE_OK(ectx_pt(a, 0, &p2));
+    REQUIRE_OK(global_ec(&g1, gate_caller, true));
+    g1->a[0] = a->pt;
+    g1->a[1] = 1;
+    REQUIRE_OK(ectx_start(g1, 2, 10000));
+    REQUIRE_EQ(b->calls, 1);   /* g1 -> a -> b, b blocked on the semaphore */
+    REQUIRE_OK(global_ec(&g2, gate_caller, true));
+    g2->a[0] = p2;
+    g2->a[1] = 2;
+    REQUIRE_OK(ectx_start(g2, 3, 10000));
+    CHECK_EQ(g2->done, 0);     /* queued on p2, its SC parked on b */
+    REQUIRE_OK(nova_revoke(nova_crd_obj(p2, 0, NOVA_PERM_PT_ALL), NOVA_FLAG_REVOKE_SR));
+    CHECK_EQ(g2->done, 1);     /* ran at once, before the chain moved */
+    CHECK_EQ(g2->a[2], NOVA_COM_ABT);
+    REQUIRE_OK(nova_sm_ctrl(sm, 0));
+    CHECK_EQ(g1->done, 1);
+    CHECK_EQ(g1->a[2], NOVA_SUCCESS);
+    CHECK_EQ(a->calls, 1);
+}
+
 static void empty_fn(uint64_t pid, struct ectx *c)
 {
     (void)pid;

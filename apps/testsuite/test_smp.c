@@ -141,3 +141,57 @@ NOVA_TEST(smp_shootdowns_while_the_other_cpu_enters_the_kernel)
     CHECK(spin_until_ge(&busy_calls, before + 1));   /* the other CPU kept going */
     busy_stop = 1;
 }
+
+/* A revoke's shootdown reaches the TLB of the other CPU before revoke
+ * returns (tlb.c; a mutant whose shootdown IPI only acknowledged, without
+ * reloading CR3, survived the suite): a reader there that has the page in
+ * its TLB faults (and, having no #PF portal, dies) at its next read. */
+#define READ_SEL   (SMP_SEL + 0x70)
+#define READ_EVT   (SMP_SEL + 0x80)
+#define READ_UTCB  (UTCB_BASE + 0x20000)
+#define READ_ALIAS 0x3a00000ull
+static uint8_t reader_stack[8192] __attribute__((aligned(16)));
+static uint8_t reader_handler_stack[8192] __attribute__((aligned(16)));
+static volatile uint64_t reader_reads;
+static volatile uint64_t read_page[512] __attribute__((aligned(4096)));
+
+void smp_reader(void);
+void smp_reader(void)
+{
+    for (;;) {
+        (void)*(volatile uint64_t *)(uintptr_t)(READ_ALIAS << 12);
+        reader_reads++;
+    }
+}
+
+static void reader_startup(uint64_t pid)
+{
+    (void)pid;
+    struct nova_utcb *u = (struct nova_utcb *)READ_UTCB;
+    u->data.arch.mtd = NOVA_MTD_EIP | NOVA_MTD_ESP;
+    u->data.arch.rip = (uintptr_t)smp_reader;
+    u->data.arch.rsp = top(reader_stack, sizeof reader_stack);
+    nova_reply(top(reader_handler_stack, sizeof reader_handler_stack));
+}
+
+NOVA_TEST(smp_revoked_page_is_gone_from_the_other_cpus_tlb_when_revoke_returns)
+{
+    REQUIRE_OTHER_CPU(cpu);
+    uint64_t src = (uintptr_t)read_page >> 12;
+    REQUIRE_EQ(delegate_to_self(nova_crd_mem(src, 0, 0x3), READ_ALIAS, false, nova_crd_mem(READ_ALIAS, 0, 0x7)),
+               NOVA_SUCCESS);
+    REQUIRE_EQ(nova_create_ec(READ_SEL, SEL_ROOT_PD, cpu, READ_UTCB,
+                              top(reader_handler_stack, sizeof reader_handler_stack), 0, 0), NOVA_SUCCESS);
+    REQUIRE_EQ(nova_create_pt(READ_EVT + NOVA_EVT_STARTUP, SEL_ROOT_PD, READ_SEL, NOVA_MTD_EIP | NOVA_MTD_ESP,
+                              (uintptr_t)reader_startup), NOVA_SUCCESS);
+    REQUIRE_EQ(nova_create_ec(READ_SEL + 1, SEL_ROOT_PD, cpu, READ_UTCB + 0x1000, top(reader_stack, sizeof reader_stack),
+                              READ_EVT, NOVA_FLAG_CREATE_EC_G), NOVA_SUCCESS);
+    REQUIRE_EQ(nova_create_sc(READ_SEL + 2, SEL_ROOT_PD, READ_SEL + 1, nova_qpd(1000, 1)), NOVA_SUCCESS);
+    REQUIRE(spin_until_ge(&reader_reads, 1000));   /* the page is in the other CPU's TLB */
+    REQUIRE_EQ(nova_revoke(nova_crd_mem(READ_ALIAS, 0, 0x7), NOVA_FLAG_REVOKE_SR), NOVA_SUCCESS);
+    uint64_t after = reader_reads;
+    uint64_t t0 = __builtin_ia32_rdtsc(), wait = 50ull * nova_boot_hip->tsc_freq_khz;   /* 50 ms */
+    while (__builtin_ia32_rdtsc() - t0 < wait && reader_reads < after + 2)
+        __asm__ volatile("pause");
+    CHECK(reader_reads < after + 2);   /* one read may have been under way */
+}

@@ -9,6 +9,7 @@
 #include "acpi.h"
 #include "self_delegate.h"
 #include "support.h"
+#include "xpd.h"
 
 /* A function of bus 0 that answers, and one that does not; ~0u if none */
 static unsigned present_fn(void)
@@ -121,6 +122,41 @@ NOVA_TEST(assign_pci_needs_a_capability_for_the_page_not_a_mapping)
 
 static volatile uint64_t *edu_regs;
 
+/* edu's configuration page and registers mapped into the root (read and
+ * write), memory decoding and bus mastering on; false if there is no edu
+ * (or, with a failure recorded, if mapping it failed). */
+struct edu {
+    uint64_t cfg;                  /* page number of its configuration page here */
+    volatile uint32_t *c;          /* that page */
+    volatile uint64_t *regs;       /* BAR0 */
+};
+
+static bool edu_take(struct edu *e)
+{
+    unsigned f = ~0u;
+    for (unsigned g = 0; g < ECAM_PAGES && f == ~0u; g++)
+        if (*(volatile uint32_t *)(uintptr_t)(cfg_sel(g) << 12) == 0x11e81234u)
+            f = g;
+    if (f == ~0u)
+        return false;
+    uint64_t rw = NOVA_PERM_MEM_R | NOVA_PERM_MEM_W;
+    e->cfg = take_phys_perms(acpi.ecam_phys + ((uint64_t)f << 12), 0, rw);
+    if (!e->cfg)
+        return CHECK(e->cfg), false;
+    e->c = (volatile uint32_t *)(uintptr_t)(e->cfg << 12);
+    uint64_t bar = e->c[4] & ~0xfull;
+    if (!bar)
+        return CHECK(bar), false;
+    e->c[1] |= 0x6;   /* memory decoding, bus master (DMA and messages are writes) */
+    uint64_t regs = take_phys_perms(bar, 0, rw);
+    if (!regs)
+        return CHECK(regs), false;
+    e->regs = (volatile uint64_t *)(uintptr_t)(regs << 12);
+    CHECK_EQ(*(volatile uint32_t *)e->regs, 0x010000edu);
+    return !test_failed();
+}
+
+
 static bool edu_dma(uint64_t src, uint64_t dst, uint64_t cmd)
 {
     edu_regs[0x80 / 8] = src;
@@ -149,22 +185,12 @@ NOVA_TEST(vtd_dma_reaches_only_memory_delegated_with_d)
     NEED_ECAM();
     if (!acpi.dmar)
         SKIP("no DMAR table: no IOMMU");
-    unsigned f = ~0u;
-    for (unsigned g = 0; g < ECAM_PAGES && f == ~0u; g++)
-        if (*(volatile uint32_t *)(uintptr_t)(cfg_sel(g) << 12) == 0x11e81234u)
-            f = g;
-    if (f == ~0u)
+    struct edu e;
+    if (!edu_take(&e))
         SKIP("no edu device (QEMU -device edu) to do DMA");
-    uint64_t cfg = take_phys_perms(acpi.ecam_phys + ((uint64_t)f << 12), 0, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
-    REQUIRE(cfg);
-    volatile uint32_t *c = (volatile uint32_t *)(uintptr_t)(cfg << 12);
-    uint64_t bar = c[4] & ~0xfull;
-    REQUIRE(bar);
-    c[1] |= 0x6;   /* memory decoding, bus master */
-    uint64_t regs = take_phys_perms(bar, 0, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
-    REQUIRE(regs);
-    edu_regs = (volatile uint64_t *)(uintptr_t)(regs << 12);
-    REQUIRE_EQ(*(volatile uint32_t *)edu_regs, 0x010000edu);
+    uint64_t cfg = e.cfg;
+    volatile uint32_t *c = e.c;
+    edu_regs = e.regs;
     REQUIRE_OK(nova_assign_pci(SEL_ROOT_PD, cfg, 0));
 
     /* dma_page appears at DMA_IOVA too, with D: there the device reaches it */
@@ -225,6 +251,72 @@ NOVA_TEST(vtd_dma_reaches_only_memory_delegated_with_d)
     REQUIRE(edu_dma(EDU_BUF, DMA_IOVA + 2048, EDU_TO_RAM));
     CHECK(all_bytes(d + 2048, 0x11));
     c[1] &= ~0x4u;   /* bus master off again */
+}
+
+/* A PD's DMA space dies with it (pd.c's vtd_pd_destroy; a mutant that
+ * kept it survived the suite): a child PD given the device and a page with
+ * D, which the device then writes, is destroyed; the device, assigned to
+ * nobody now, must not reach that page through the dead PD's tables. */
+#define CHILD_IOVA 0x0d000000ull   /* the page's address in the child (below edu's 28 bits) */
+
+NOVA_TEST(vtd_a_dead_pds_dma_space_dies_with_it)
+{
+    NEED_ECAM();
+    if (!acpi.dmar)
+        SKIP("no DMAR table: no IOMMU");
+    struct edu e;
+    if (!edu_take(&e))
+        SKIP("no edu device (QEMU -device edu) to do DMA");
+    edu_regs = e.regs;
+    struct xpd_child *x = xpd_child();
+    REQUIRE(x);
+    uint64_t rw = NOVA_PERM_MEM_R | NOVA_PERM_MEM_W;
+    xpd_setwin(x, nova_crd_mem(CHILD_IOVA >> 12, 0, rw), nova_crd_null());
+    uint64_t got = xpd_give(x, nova_item_delegate(0, 0, 0, 1), nova_crd_mem((uintptr_t)dma_page >> 12, 0, rw));
+    REQUIRE(got != XPD_NONE);
+    REQUIRE_OK(nova_assign_pci(x->pd, e.cfg, 0));
+    volatile uint8_t *d = dma_page;
+    for (unsigned i = 0; i < 4096; i++)
+        d[i] = 0x77;
+    REQUIRE(edu_dma(CHILD_IOVA, EDU_BUF, 0));   /* the device reads 0x77 from the child's page */
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        d[1024 + i] = 0;
+    REQUIRE(edu_dma(EDU_BUF, CHILD_IOVA + 1024, EDU_TO_RAM));
+    REQUIRE(all_bytes(d + 1024, 0x77));   /* and writes it back there: the child's DMA space works */
+    /* the child dies: its agent's portal, its EC and its PD go */
+    REQUIRE_OK(nova_revoke(nova_crd_obj(x->pt, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR));
+    REQUIRE_OK(nova_revoke(nova_crd_obj(x->ec, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR));
+    REQUIRE_OK(nova_revoke(nova_crd_obj(x->pd, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR));
+    for (unsigned i = 0; i < DMA_LEN; i++)
+        d[1024 + i] = 0x11;
+    REQUIRE(edu_dma(EDU_BUF, CHILD_IOVA + 1024, EDU_TO_RAM));
+    CHECK(all_bytes(d + 1024, 0x11));
+    e.c[1] &= ~0x4u;   /* bus master off again */
+}
+
+/* Each PD with a DMA space holds one of the 255 domain ids (docs/api.md,
+ * assign_pci) until it dies: many more PDs than that, each given a device
+ * and destroyed in turn, all get one. */
+NOVA_TEST(vtd_domain_ids_return_when_their_pds_die)
+{
+    NEED_ECAM();
+    if (!acpi.dmar)
+        SKIP("no DMAR table: no IOMMU");
+    unsigned f = present_fn();
+    REQUIRE(f != ~0u);
+    uint64_t pd = sel_alloc(1);
+    for (unsigned i = 0; i < 600; i++) {
+        REQUIRE_OK(nova_create_pd(pd, SEL_ROOT_PD, nova_crd_null()));
+        REQUIRE_EQ(nova_assign_pci(pd, cfg_sel(f), 0), NOVA_SUCCESS);
+        REQUIRE_OK(nova_revoke(nova_crd_obj(pd, 0, PERM_ANY), NOVA_FLAG_REVOKE_SR));
+    }
+    /* and 200 at once (QEMU's unit supports 256 ids: ND = 2) */
+    uint64_t many = sel_alloc(256);
+    for (unsigned i = 0; i < 200; i++) {
+        REQUIRE_OK(nova_create_pd(many + i, SEL_ROOT_PD, nova_crd_null()));
+        REQUIRE_EQ(nova_assign_pci(many + i, cfg_sel(f), 0), NOVA_SUCCESS);
+    }
+    REQUIRE_OK(nova_revoke(nova_crd_obj(many, 8, PERM_ANY), NOVA_FLAG_REVOKE_SR));
 }
 
 /* ---- Message-signalled interrupts (assign_gsi, 5.5.2): the GSIs after the
@@ -322,25 +414,15 @@ static void edu_msi_round(volatile uint32_t *c, unsigned cap, volatile uint32_t 
 NOVA_TEST(edu_msi_ups_the_msi_gsi_semaphore)
 {
     NEED_ECAM();
-    unsigned f = ~0u;
-    for (unsigned g = 0; g < ECAM_PAGES && f == ~0u; g++)
-        if (*(volatile uint32_t *)(uintptr_t)(cfg_sel(g) << 12) == 0x11e81234u)
-            f = g;
-    if (f == ~0u)
+    struct edu e;
+    if (!edu_take(&e))
         SKIP("no edu device (QEMU -device edu) to send a message");
-    uint64_t cfg = take_phys_perms(acpi.ecam_phys + ((uint64_t)f << 12), 0, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
-    REQUIRE(cfg);
-    volatile uint32_t *c = (volatile uint32_t *)(uintptr_t)(cfg << 12);
+    uint64_t cfg = e.cfg;
+    volatile uint32_t *c = e.c;
     unsigned cap = msi_cap(c);
     REQUIRE(cap);
     REQUIRE(c[cap / 4] >> 16 & 0x80);          /* 64-bit address: data at +12 */
-    uint64_t bar = c[4] & ~0xfull;
-    REQUIRE(bar);
-    c[1] |= 0x6;                               /* memory decoding, bus master (a message is a write) */
-    uint64_t regs = take_phys_perms(bar, 0, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
-    REQUIRE(regs);
-    volatile uint32_t *r = (volatile uint32_t *)(uintptr_t)(regs << 12);
-    REQUIRE_EQ(r[0], 0x010000edu);
+    volatile uint32_t *r = (volatile uint32_t *)e.regs;
     uint64_t sm = sel_alloc(1);
     REQUIRE_OK(take_msi_gsi(sm));
     edu_msi_round(c, cap, r, sm, cfg, nova_boot_cpu);
@@ -348,4 +430,105 @@ NOVA_TEST(edu_msi_ups_the_msi_gsi_semaphore)
     if (other != ~0u)
         edu_msi_round(c, cap, r, sm, cfg, other);   /* delivered on the other CPU, still the same semaphore */
     c[1] &= ~0x4u;
+}
+
+/* ---- Level-triggered pins (assign_gsi, docs/api.md "Interrupts"): edu's
+ * legacy interrupt (INTA, used while its MSI is off) is a PCI pin, level
+ * triggered: it stays asserted from a write of 0x60 until its status is
+ * acknowledged at 0x64. The kernel masks the pin at each interrupt and
+ * unmasks it at the driver's next down, so a driver that acknowledges the
+ * device before that down gets one wakeup per interrupt, and one that does
+ * not yet is not stormed meanwhile. q35 routes PCI pins to GSIs 16-23; a
+ * waiter on each finds edu's. (Found by this test: the kernel sent the EOI
+ * before masking, so the line, still asserted, interrupted a second time
+ * and every interrupt woke the driver twice.) ---- */
+
+#define INTX_FIRST 16u
+#define INTX_PINS  8u
+
+static volatile uint32_t *intx_regs;          /* edu's registers */
+static volatile uint64_t intx_wakeups[INTX_PINS];
+static volatile bool intx_ack = true;         /* waiters acknowledge edu before their next down */
+static uint64_t intx_hold;                    /* a semaphore a waiter that does not acknowledge waits on */
+
+static void intx_waiter(struct ectx *c)
+{
+    unsigned k = (unsigned)c->a[1];
+    for (;;) {
+        if (nova_sm_ctrl(c->a[0], NOVA_FLAG_SM_CTRL_DN) != NOVA_SUCCESS)
+            return;
+        intx_wakeups[k]++;
+        if (!intx_ack)
+            nova_sm_ctrl(intx_hold, NOVA_FLAG_SM_CTRL_DN);   /* until the root acknowledged it */
+        else
+            intx_regs[0x64 / 4] = intx_regs[0x24 / 4];
+    }
+}
+
+static uint64_t intx_total(void)
+{
+    uint64_t n = 0;
+    for (unsigned k = 0; k < INTX_PINS; k++)
+        n += intx_wakeups[k];
+    return n;
+}
+
+NOVA_TEST(level_triggered_pin_is_masked_until_the_drivers_next_down)
+{
+    NEED_ECAM();
+    struct edu e;
+    if (!edu_take(&e))
+        SKIP("no edu device (QEMU -device edu) to raise a legacy interrupt");
+    REQUIRE(nova_boot_hip->gsi >= INTX_FIRST + INTX_PINS);
+    unsigned msi = msi_cap(e.c);
+    if (msi)
+        e.c[msi / 4] &= ~(1u << 16);   /* MSI off: edu raises INTA */
+    e.c[1] &= ~(1u << 10);             /* INTx not disabled */
+    intx_regs = (volatile uint32_t *)e.regs;
+    intx_regs[0x64 / 4] = intx_regs[0x24 / 4];
+    intx_hold = new_sm(0);
+    REQUIRE(intx_hold);
+    for (unsigned k = 0; k < INTX_PINS; k++) {
+        intx_wakeups[k] = 0;
+        uint64_t sm = sel_alloc(1), ma = 1, md = 1;
+        REQUIRE_OK(delegate_to_self(nova_crd_obj(hip_cpus() + INTX_FIRST + k, 0, PERM_ANY), sm, true,
+                                    nova_crd_obj(sm, 0, PERM_ANY)));
+        REQUIRE_OK(nova_assign_gsi(sm, 0, nova_boot_cpu, &ma, &md));
+        struct ectx *w;
+        REQUIRE_OK(global_ec(&w, intx_waiter, true));
+        w->a[0] = sm;
+        w->a[1] = k;
+        REQUIRE_OK(ectx_start(w, 3, 10000));   /* above the root: it runs as soon as its pin fires */
+    }
+    /* one interrupt, one wakeup, on one pin; again: the pin was unmasked */
+    for (unsigned round = 1; round <= 3; round++) {
+        intx_regs[0x60 / 4] = 1;
+        for (unsigned i = 0; i < 1000000 && intx_total() < round; i++)
+            __asm__ volatile("pause");
+        CHECK_EQ(intx_total(), round);
+    }
+    unsigned pin = 0;
+    while (pin < INTX_PINS && !intx_wakeups[pin])
+        pin++;
+    REQUIRE(pin < INTX_PINS);
+    CHECK_EQ(intx_wakeups[pin], 3);
+    nova_printf("# edu's INTA is GSI %u\n", INTX_FIRST + pin);
+    /* a waiter that does not acknowledge: the pin stays masked while the
+     * line is asserted, so the root runs on and sees one wakeup */
+    intx_ack = false;
+    intx_regs[0x60 / 4] = 1;
+    for (unsigned i = 0; i < 1000000 && intx_total() < 4; i++)
+        __asm__ volatile("pause");
+    CHECK_EQ(intx_total(), 4);
+    for (unsigned i = 0; i < 100000; i++)
+        __asm__ volatile("pause");
+    CHECK_EQ(intx_total(), 4);   /* no more while it was not acknowledged */
+    intx_ack = true;
+    intx_regs[0x64 / 4] = intx_regs[0x24 / 4];
+    REQUIRE_OK(nova_sm_ctrl(intx_hold, 0));   /* the waiter downs again: unmasked, the line is low */
+    intx_regs[0x60 / 4] = 1;
+    for (unsigned i = 0; i < 1000000 && intx_total() < 5; i++)
+        __asm__ volatile("pause");
+    CHECK_EQ(intx_total(), 5);
+    CHECK_EQ(intx_wakeups[pin], 5);
 }

@@ -6,7 +6,8 @@
  *
  *   mdb.*      the mapping database (mdb.h)
  *   space.*    what the capabilities in the spaces name: live objects,
- *              permissions of their type, the page-table entries of pages
+ *              permissions of their type, the page-table entries of pages,
+ *              the I/O permission bitmaps' bits of ports
  *   ref.*      every object's reference count against the references that
  *              exist: capabilities and the kernel's links (kobj.h)
  *   sched.*    the run queues and parked SCs (sc.c)
@@ -22,6 +23,7 @@
 #include "account.h"
 #include "console.h"
 #include "ec.h"
+#include "guest_space.h"
 #include "hyp_objects.h"
 #include "invariants.h"
 #include "kmem.h"
@@ -244,6 +246,7 @@ struct space_walk {
     unsigned space;
     uint64_t tables, nodes;
     uint64_t mapped;   /* memory: readable capabilities, each a page-table entry */
+    uint64_t ports, guest_ports;   /* ports with a: open in the bitmap, and in the guest's map if G */
 };
 
 /* A memory capability is the page-table entry at its address: mapped to
@@ -267,6 +270,50 @@ static void check_mapping(struct space_walk *w, uint64_t sel, const struct mdb_n
     w->mapped++;
 }
 
+static bool guest_port_open(const struct pd *pd, uint64_t port)
+{
+    return pd->guest.iopm && !(pd->guest.iopm[port / 8] & (1u << (port % 8)));
+}
+
+/* A port capability with a is a clear bit of the PD's I/O permission
+ * bitmap (and of its guest's map if given with G); one without a is not. */
+static void check_port(struct space_walk *w, uint64_t sel, const struct mdb_node *n)
+{
+    bool open = (n->perms & NOVA_PERM_PIO_A) != 0;
+    INVARIANT(space_pio_allowed(&w->pd->pio, sel) == open, "space.pio-bitmap",
+              "port 0x%lx of PD %p has permissions 0x%x, but its bitmap bit says %s", sel, (const void *)w->pd,
+              n->perms, open ? "closed" : "open");
+    INVARIANT(!n->guest || guest_port_open(w->pd, sel) == open, "space.pio-bitmap",
+              "port 0x%lx of PD %p, given with G, has permissions 0x%x, but the guest's map says %s", sel,
+              (const void *)w->pd, n->perms, open ? "closed" : "open");
+    w->ports += open;
+    w->guest_ports += open && n->guest;
+}
+
+/* Clear bits of a bitmap of `bytes` bytes, a multiple of 8 (0 if there is
+ * none); the kernel has no popcount, and most words are all ones. */
+static uint64_t clear_bits(const uint8_t *map, unsigned bytes)
+{
+    uint64_t n = 0;
+    const uint64_t *w = (const uint64_t *)(const void *)map;
+    for (unsigned i = 0; map && i < bytes / 8; i++)
+        for (uint64_t z = ~w[i]; z; z &= z - 1)
+            n++;
+    return n;
+}
+
+/* The bitmaps open nothing else: their clear bits number the open ports. */
+static void check_ports_only(const struct pd *pd, const struct space_walk *w)
+{
+    uint64_t open = clear_bits(pd->pio.half[0], PIO_PORTS / 16) + clear_bits(pd->pio.half[1], PIO_PORTS / 16);
+    INVARIANT(open == w->ports, "space.pio-only", "PD %p's I/O bitmap opens %lu ports, its port capabilities %lu",
+              (const void *)pd, open, w->ports);
+    uint64_t guest = clear_bits(pd->guest.iopm, PIO_PORTS / 8);
+    INVARIANT(guest == w->guest_ports, "space.pio-only",
+              "PD %p's guest I/O map opens %lu ports, its port capabilities given with G %lu", (const void *)pd, guest,
+              w->guest_ports);
+}
+
 static void walk_table(struct space_walk *w, void **t, unsigned level, uint64_t base)
 {
     w->tables++;
@@ -282,6 +329,8 @@ static void walk_table(struct space_walk *w, void **t, unsigned level, uint64_t 
         check_node(w->pd, w->space, base + i, t[i]);
         if (w->space == SPACE_MEM)
             check_mapping(w, base + i, t[i]);
+        else if (w->space == SPACE_PIO)
+            check_port(w, base + i, t[i]);
     }
 }
 
@@ -505,6 +554,9 @@ static void check_pds(void)
                 INVARIANT(entries == w.mapped, "space.mem-only",
                           "PD %p's page table maps %lu pages, its readable memory capabilities are %lu", (void *)pd,
                           entries, w.mapped);
+            } else if (s == SPACE_PIO) {
+                check_ports_only(pd, &w);
+                nodes_seen += 2 * PIO_PORTS / 8 / 64;   /* the bitmaps, counted as 64 bytes a node */
             }
         }
         INVARIANT(pd->kmem.used >= known, "account.covers",

@@ -25,14 +25,16 @@ void irq_handle(unsigned vector, bool from_user)
     (void)from_user;
     if (vector == VEC_SPURIOUS)
         return;
-    lapic_eoi();
     if (vector >= VEC_GSI_BASE && vector < VEC_GSI_BASE + platform.gsi_count) {
         unsigned gsi = vector - VEC_GSI_BASE;
         if (gsi_mode_of(gsi).level)
-            ioapic_mask(gsi, true);   /* until the driver waits for the next one */
+            ioapic_mask(gsi, true);   /* until the driver's next down; before the EOI, which lets a line still
+                                         asserted interrupt again */
+        lapic_eoi();
         sm_up(gsi_sm_of(gsi));
         reschedule();
     }
+    lapic_eoi();
     if (vector == VEC_TIMER) {
         vtd_poll_faults();   /* DMA faults reach the console within a quantum */
         sched_timer();

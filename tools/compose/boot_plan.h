@@ -4,7 +4,7 @@
  * The plan arrives as boot module 1 (module 0 is the root server; component i
  * is module 2 + i; a VM's kernel and initrd follow, the VM record names
  * them). It is little-endian, starts with struct nvpl_header, and
- * holds ten arrays of fixed-size records, each starting at a multiple of 8
+ * holds eleven arrays of fixed-size records, each starting at a multiple of 8
  * bytes. Indices between records are array indices. docs/system-toml.md
  * describes the layout; tools/compose/plan.py writes it. Change all three
  * together and bump NVPL_VERSION.
@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define NVPL_MAGIC        0x4c50564eu /* "NVPL" */
-#define NVPL_VERSION      2u
+#define NVPL_VERSION      3u
 #define NVPL_NAME_SIZE    32u         /* names are NUL-terminated, at most 31 chars */
 #define NVPL_ALIGN        8u          /* every array offset is a multiple of this */
 #define NVPL_FIRST_MODULE 2u          /* boot module of component 0 */
@@ -46,7 +46,12 @@ struct nvpl_header {
     struct nvpl_array uses;         /* struct nvpl_use, grouped by component */
     struct nvpl_array vms;          /* struct nvpl_vm, in component order */
     struct nvpl_array vcpus;        /* struct nvpl_vcpu, grouped by VM */
+    struct nvpl_array mmio;         /* struct nvpl_mmio, grouped by component */
 };
+
+/* nvpl_component.flags */
+#define NVPL_FLAG_IOMMU_OPTIONAL 1u   /* iommu = "optional": PCI grants without an IOMMU */
+#define NVPL_FLAG_PCI_CONFIG     2u   /* pci_config = true: the whole ECAM */
 
 /* One protection domain to create. The *_first / *_count pairs select the
    component's records in the arrays named in the header. */
@@ -64,6 +69,10 @@ struct nvpl_component {
     uint32_t pci_first, pci_count;          /* pci */
     uint32_t portal_first, portal_count;    /* portals it offers */
     uint32_t use_first, use_count;          /* uses */
+    uint32_t mmio_first, mmio_count;        /* mmio */
+    uint64_t dma_size;      /* bytes of DMA memory, a multiple of 4096; 0: none */
+    uint32_t flags;         /* NVPL_FLAG_* */
+    uint32_t reserved;      /* 0 */
 };
 
 /* Shared memory: allocated once, mapped as the mappings say. */
@@ -92,10 +101,23 @@ struct nvpl_gsi {
     uint32_t gsi;
 };
 
+/* A PCI function: by address (by_id 0: bus, dev, fn; the rest 0) or the
+   index-th function (in bus, device, function order) with vendor and device
+   (by_id 1: bus, dev, fn 0). */
 struct nvpl_pci {
     uint32_t component;
     uint8_t  bus, dev, fn;  /* dev <= 31, fn <= 7 */
-    uint8_t  reserved;      /* 0 */
+    uint8_t  by_id;         /* 0 or 1 */
+    uint16_t vendor, device;
+    uint32_t index;
+};
+
+/* Device memory [base, base + size), page aligned, exclusively the component's. */
+struct nvpl_mmio {
+    uint32_t component;
+    uint32_t reserved;      /* 0 */
+    uint64_t base;
+    uint64_t size;
 };
 
 /* A portal the offering component serves; its id is its index. */
@@ -135,7 +157,7 @@ _Static_assert(sizeof(struct nvpl_array) == 8, "nvpl_array size");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_array, offset) == 0, "nvpl_array.offset");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_array, count) == 4, "nvpl_array.count");
 
-_Static_assert(sizeof(struct nvpl_header) == 96, "nvpl_header size");
+_Static_assert(sizeof(struct nvpl_header) == 104, "nvpl_header size");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_header, magic) == 0, "nvpl_header.magic");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_header, version) == 4, "nvpl_header.version");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_header, total_size) == 8, "nvpl_header.total_size");
@@ -150,8 +172,9 @@ _Static_assert(NVPL_OFFSETOF(struct nvpl_header, portals) == 64, "nvpl_header.po
 _Static_assert(NVPL_OFFSETOF(struct nvpl_header, uses) == 72, "nvpl_header.uses");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_header, vms) == 80, "nvpl_header.vms");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_header, vcpus) == 88, "nvpl_header.vcpus");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_header, mmio) == 96, "nvpl_header.mmio");
 
-_Static_assert(sizeof(struct nvpl_component) == 112, "nvpl_component size");
+_Static_assert(sizeof(struct nvpl_component) == 136, "nvpl_component size");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_component, name) == 0, "nvpl_component.name");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_component, module) == 32, "nvpl_component.module");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_component, priority) == 36, "nvpl_component.priority");
@@ -171,6 +194,11 @@ _Static_assert(NVPL_OFFSETOF(struct nvpl_component, portal_first) == 96, "nvpl_c
 _Static_assert(NVPL_OFFSETOF(struct nvpl_component, portal_count) == 100, "nvpl_component.portal_count");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_component, use_first) == 104, "nvpl_component.use_first");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_component, use_count) == 108, "nvpl_component.use_count");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, mmio_first) == 112, "nvpl_component.mmio_first");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, mmio_count) == 116, "nvpl_component.mmio_count");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, dma_size) == 120, "nvpl_component.dma_size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, flags) == 128, "nvpl_component.flags");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, reserved) == 132, "nvpl_component.reserved");
 
 _Static_assert(sizeof(struct nvpl_region) == 40, "nvpl_region size");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_region, name) == 0, "nvpl_region.name");
@@ -192,12 +220,21 @@ _Static_assert(sizeof(struct nvpl_gsi) == 8, "nvpl_gsi size");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_gsi, component) == 0, "nvpl_gsi.component");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_gsi, gsi) == 4, "nvpl_gsi.gsi");
 
-_Static_assert(sizeof(struct nvpl_pci) == 8, "nvpl_pci size");
+_Static_assert(sizeof(struct nvpl_pci) == 16, "nvpl_pci size");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_pci, component) == 0, "nvpl_pci.component");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_pci, bus) == 4, "nvpl_pci.bus");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_pci, dev) == 5, "nvpl_pci.dev");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_pci, fn) == 6, "nvpl_pci.fn");
-_Static_assert(NVPL_OFFSETOF(struct nvpl_pci, reserved) == 7, "nvpl_pci.reserved");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_pci, by_id) == 7, "nvpl_pci.by_id");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_pci, vendor) == 8, "nvpl_pci.vendor");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_pci, device) == 10, "nvpl_pci.device");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_pci, index) == 12, "nvpl_pci.index");
+
+_Static_assert(sizeof(struct nvpl_mmio) == 24, "nvpl_mmio size");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_mmio, component) == 0, "nvpl_mmio.component");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_mmio, reserved) == 4, "nvpl_mmio.reserved");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_mmio, base) == 8, "nvpl_mmio.base");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_mmio, size) == 16, "nvpl_mmio.size");
 
 _Static_assert(sizeof(struct nvpl_portal) == 40, "nvpl_portal size");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_portal, name) == 0, "nvpl_portal.name");
@@ -249,6 +286,8 @@ static inline const struct nvpl_vm *nvpl_vms(const struct nvpl_header *p)
 { return NVPL_ARRAY(p, vms, struct nvpl_vm); }
 static inline const struct nvpl_vcpu *nvpl_vcpus(const struct nvpl_header *p)
 { return NVPL_ARRAY(p, vcpus, struct nvpl_vcpu); }
+static inline const struct nvpl_mmio *nvpl_mmios(const struct nvpl_header *p)
+{ return NVPL_ARRAY(p, mmio, struct nvpl_mmio); }
 
 /* The VM that component `i` runs, or 0. */
 static inline const struct nvpl_vm *nvpl_vm_of(const struct nvpl_header *p, uint32_t i)
@@ -321,7 +360,8 @@ static inline const char *nvpl_check(const void *module, uint64_t size)
         !nvpl_array_ok(p, p->portals, sizeof(struct nvpl_portal)) ||
         !nvpl_array_ok(p, p->uses, sizeof(struct nvpl_use)) ||
         !nvpl_array_ok(p, p->vms, sizeof(struct nvpl_vm)) ||
-        !nvpl_array_ok(p, p->vcpus, sizeof(struct nvpl_vcpu)))
+        !nvpl_array_ok(p, p->vcpus, sizeof(struct nvpl_vcpu)) ||
+        !nvpl_array_ok(p, p->mmio, sizeof(struct nvpl_mmio)))
         return "array outside the plan";
 
     uint32_t ncomp = p->components.count;
@@ -334,7 +374,8 @@ static inline const char *nvpl_check(const void *module, uint64_t size)
             !nvpl_slice_ok(c->gsi_first, c->gsi_count, p->gsis.count) ||
             !nvpl_slice_ok(c->pci_first, c->pci_count, p->pci.count) ||
             !nvpl_slice_ok(c->portal_first, c->portal_count, p->portals.count) ||
-            !nvpl_slice_ok(c->use_first, c->use_count, p->uses.count))
+            !nvpl_slice_ok(c->use_first, c->use_count, p->uses.count) ||
+            !nvpl_slice_ok(c->mmio_first, c->mmio_count, p->mmio.count))
             return "component records outside their arrays";
     }
     for (uint32_t i = 0; i < p->regions.count; i++)
@@ -351,8 +392,13 @@ static inline const char *nvpl_check(const void *module, uint64_t size)
         if (nvpl_gsis(p)[i].component >= ncomp)
             return "GSI index out of range";
     for (uint32_t i = 0; i < p->pci.count; i++)
-        if (nvpl_pcis(p)[i].component >= ncomp)
-            return "PCI index out of range";
+        if (nvpl_pcis(p)[i].component >= ncomp || nvpl_pcis(p)[i].by_id > 1 || nvpl_pcis(p)[i].dev > 31 ||
+            nvpl_pcis(p)[i].fn > 7)
+            return "bad PCI record";
+    for (uint32_t i = 0; i < p->mmio.count; i++)
+        if (nvpl_mmios(p)[i].component >= ncomp || (nvpl_mmios(p)[i].base | nvpl_mmios(p)[i].size) % 4096 ||
+            !nvpl_mmios(p)[i].size || nvpl_mmios(p)[i].base + nvpl_mmios(p)[i].size < nvpl_mmios(p)[i].base)
+            return "bad MMIO record";
     for (uint32_t i = 0; i < p->portals.count; i++)
         if (!nvpl_name_ok(nvpl_portals(p)[i].name) || nvpl_portals(p)[i].component >= ncomp ||
             nvpl_portals(p)[i].id != i)

@@ -10,7 +10,7 @@ import struct
 import zlib
 
 MAGIC = 0x4C50564E  # "NVPL" read as a little-endian u32
-VERSION = 2
+VERSION = 3
 ALIGN = 8            # each record array starts at a multiple of this
 FIRST_MODULE = 2     # module 0 is the root server, 1 this plan, 2.. the components
 CHECKSUM_OFFSET = 12
@@ -18,22 +18,28 @@ CMDLINE_SIZE = 2048  # char cmdline[] of a VM record, NUL-terminated
 
 # (array name, struct format, field names); "_" fields are reserved, written as 0.
 RECORDS = (
-    ("components", "<32s4I2Q12I",
+    ("components", "<32s4I2Q12I2IQ2I",
      ("name", "module", "priority", "quantum_us", "cpu", "stack_size", "heap_size",
       "map_first", "map_count", "io_first", "io_count", "gsi_first", "gsi_count",
-      "pci_first", "pci_count", "portal_first", "portal_count", "use_first", "use_count")),
+      "pci_first", "pci_count", "portal_first", "portal_count", "use_first", "use_count",
+      "mmio_first", "mmio_count", "dma_size", "flags", "_")),
     ("regions", "<32sQ", ("name", "size")),
     ("mappings", "<2IQ2I", ("region", "component", "address", "writable", "_")),
     ("io_ranges", "<3I", ("component", "base", "count")),
     ("gsis", "<2I", ("component", "gsi")),
-    ("pci", "<I4B", ("component", "bus", "dev", "fn", "_")),
+    ("pci", "<I4B2HI", ("component", "bus", "dev", "fn", "by_id", "vendor", "device",
+                        "index")),
     ("portals", "<32s2I", ("name", "component", "id")),
     ("uses", "<2I", ("component", "portal")),
     ("vms", f"<2IQ6I{CMDLINE_SIZE}s",
      ("component", "kernel_module", "memory_size", "initrd_module", "console_use",
       "vcpu_first", "vcpu_count", "cmdline_size", "_", "cmdline")),
     ("vcpus", "<2I", ("vm", "cpu")),
+    ("mmio", "<2I2Q", ("component", "_", "base", "size")),
 )
+# component flags
+FLAG_IOMMU_OPTIONAL = 1
+FLAG_PCI_CONFIG = 2
 ARRAYS = tuple(name for name, _, _ in RECORDS)
 STRUCTS = {name: struct.Struct(fmt) for name, fmt, _ in RECORDS}
 FIELDS = {name: fields for name, _, fields in RECORDS}
@@ -72,7 +78,8 @@ def records(system):
     """The plan's record arrays for a checked schema.System, as lists of dicts."""
     out = {name: [] for name in ARRAYS}
     by_component = {name: [[] for _ in system.components]
-                    for name in ("mappings", "io_ranges", "gsis", "pci", "portals", "uses")}
+                    for name in ("mappings", "io_ranges", "gsis", "pci", "portals", "uses",
+                                 "mmio")}
     for m in system.mappings:
         by_component["mappings"][m.component].append(
             dict(region=m.region, component=m.component, address=m.address,
@@ -81,19 +88,22 @@ def records(system):
         by_component["io_ranges"][i] = [dict(component=i, base=b, count=n)
                                         for b, n in comp.io_ports]
         by_component["gsis"][i] = [dict(component=i, gsi=g) for g in comp.gsis]
-        by_component["pci"][i] = [dict(component=i, bus=b, dev=d, fn=f)
-                                  for b, d, f in comp.pci]
+        by_component["pci"][i] = [_pci_record(i, d) for d in comp.pci]
+        by_component["mmio"][i] = [dict(component=i, base=b, size=n) for b, n in comp.mmio]
     for p, (name, i) in enumerate(system.portals):
         by_component["portals"][i].append(dict(name=name, component=i, id=p))
     for i, p in system.uses:
         by_component["uses"][i].append(dict(component=i, portal=p))
 
     prefix = {"mappings": "map", "io_ranges": "io", "gsis": "gsi", "pci": "pci",
-              "portals": "portal", "uses": "use"}
+              "portals": "portal", "uses": "use", "mmio": "mmio"}
     for i, comp in enumerate(system.components):
+        flags = (FLAG_IOMMU_OPTIONAL if comp.iommu_optional else 0) | \
+            (FLAG_PCI_CONFIG if comp.pci_config else 0)
         rec = dict(name=comp.name, module=FIRST_MODULE + i, priority=comp.priority,
                    quantum_us=comp.quantum_us, cpu=comp.cpu,
-                   stack_size=comp.stack_size, heap_size=comp.heap_size)
+                   stack_size=comp.stack_size, heap_size=comp.heap_size,
+                   dma_size=comp.dma_memory, flags=flags)
         for array, short in prefix.items():
             rec[short + "_first"] = len(out[array])
             rec[short + "_count"] = len(by_component[array][i])
@@ -113,6 +123,12 @@ def records(system):
             cmdline_size=len(vm.cmdline.encode()), cmdline=vm.cmdline))
         out["vcpus"] += [dict(vm=v, cpu=cpu) for cpu in vm.cpus]
     return out
+
+
+def _pci_record(i, d):
+    if d.vendor is None:
+        return dict(component=i, bus=d.bus, dev=d.dev, fn=d.fn, by_id=0)
+    return dict(component=i, by_id=1, vendor=d.vendor, device=d.device, index=d.index)
 
 
 def encode(tables):
@@ -192,7 +208,16 @@ def describe(plan, programs=None):
         for g in part("gsis", c, "gsi"):
             lines.append(f"    gsi {g['gsi']}")
         for d in part("pci", c, "pci"):
-            lines.append(f"    pci {d['bus']:02x}:{d['dev']:02x}.{d['fn']}")
+            lines.append(f"    pci {d['vendor']:04x}:{d['device']:04x} index {d['index']}"
+                         if d["by_id"] else f"    pci {d['bus']:02x}:{d['dev']:02x}.{d['fn']}")
+        for r in part("mmio", c, "mmio"):
+            lines.append(f"    mmio {r['base']:#x}-{r['base'] + r['size'] - 1:#x}")
+        if c["dma_size"]:
+            lines.append(f"    dma memory {c['dma_size']:#x}")
+        if c["flags"] & FLAG_PCI_CONFIG:
+            lines.append("    pci config (the whole ECAM)")
+        if c["flags"] & FLAG_IOMMU_OPTIONAL:
+            lines.append("    iommu optional")
         for m in part("mappings", c, "map"):
             r = regions[m["region"]]
             lines.append(f"    maps {r['name']} ({r['size']:#x} bytes) at "

@@ -16,6 +16,18 @@ U32_MAX = 0xFFFFFFFF
 NAME_MAX = 31  # names are stored NUL-terminated in char[32]
 HEAP_BASE = 0x0000000040000000  # where the root server puts a component's heap
 
+# Devices (libs/libnova/include/nova/component.h has the same numbers): the
+# device page and device memory at DEVICE_AREA_START + physical address;
+# the DMA memory at DMA_WINDOW.
+DEVICE_AREA_START = 0x00001FF000000000
+DEVICE_AREA_END = 0x0000400000000000
+MMIO_PHYS_MAX = 0x0000200000000000  # device memory must lie below this
+DMA_WINDOW = 0x000000000C000000
+DMA_MAX = 64 << 20
+MAX_FNS = 8     # NOVA_DEVICES_MAX_FNS
+MAX_MMIO = 8    # NOVA_DEVICES_MAX_MMIO
+MAX_GSIS = 24   # selectors 0x60..0x77; the MSI semaphores follow
+
 # Virtual machines ([component.vm]); libs/libnova/include/nova/vm_desc.h has
 # the same numbers for the VMM.
 MIB = 1 << 20
@@ -58,10 +70,25 @@ class Component:
     heap_size: int
     io_ports: list = field(default_factory=list)  # (base, count)
     gsis: list = field(default_factory=list)      # int
-    pci: list = field(default_factory=list)       # (bus, dev, fn)
+    pci: list = field(default_factory=list)       # Pci
+    mmio: list = field(default_factory=list)      # (base, size)
+    dma_memory: int = 0
+    iommu_optional: bool = False
+    pci_config: bool = False
     offers: list = field(default_factory=list)    # portal names
     uses: list = field(default_factory=list)      # portal names
     vm: "Vm" = None
+
+
+@dataclass
+class Pci:
+    """A PCI function: by address (bus, dev, fn) or by vendor, device and index."""
+    bus: int = 0
+    dev: int = 0
+    fn: int = 0
+    vendor: int = None   # None: by address
+    device: int = 0
+    index: int = 0
 
 
 @dataclass
@@ -187,6 +214,23 @@ def _size_text(n):
         else str(n)
 
 
+def dma_size(v):
+    n = size_bytes(v)
+    if n is None:
+        return f"{v!r} must be a size such as \"1M\" or a number of bytes"
+    if n % PAGE:
+        return f"must be a multiple of 4096, got {n}"
+    if n > DMA_MAX:
+        return f"must be at most {_size_text(DMA_MAX)}, got {_size_text(n)}"
+
+
+def one_of(*choices):
+    def check(v):
+        if v not in choices:
+            return f"must be {' or '.join(repr(c) for c in choices)}, got {v!r}"
+    return check
+
+
 def vm_memory(v):
     n = size_bytes(v)
     if n is None:
@@ -219,6 +263,19 @@ IO_RANGE = {
     "count": Field(int, required=True, checks=(in_range(1, 0x10000, hex),)),
 }
 
+PCI_MATCH = {
+    "vendor": Field(int, required=True, checks=(in_range(0, 0xFFFE, hex),)),
+    "device": Field(int, required=True, checks=(in_range(0, 0xFFFF, hex),)),
+    "index": Field(int, default=0, checks=(in_range(0, 255),)),
+}
+
+MMIO_RANGE = {
+    "base": Field(int, required=True,
+                  checks=(in_range(0, MMIO_PHYS_MAX - PAGE, hex), page_aligned)),
+    "size": Field(int, required=True,
+                  checks=(in_range(PAGE, MMIO_PHYS_MAX, hex), page_multiple)),
+}
+
 VM = {
     "memory": Field((str, int), required=True, checks=(vm_memory,)),
     "vcpus": Field(int, default=1, checks=(in_range(1, VM_MAX_VCPUS),)),
@@ -241,7 +298,12 @@ COMPONENT = {
                        checks=(in_range(0, USER_END, hex), page_multiple)),
     "io_ports": Field(list, default=[], item=Field(dict, fields=IO_RANGE)),
     "gsis": Field(list, default=[], item=Field(int, checks=(in_range(0, U32_MAX),))),
-    "pci": Field(list, default=[], item=Field(str, checks=(pci_syntax,))),
+    "pci": Field(list, default=[], item=Field((str, dict), fields=PCI_MATCH,
+                                              checks=(pci_syntax,))),
+    "mmio": Field(list, default=[], item=Field(dict, fields=MMIO_RANGE)),
+    "dma_memory": Field((str, int), default=0, checks=(dma_size,)),
+    "iommu": Field(str, default="required", checks=(one_of("required", "optional"),)),
+    "pci_config": Field(bool, default=False),
     "offers": Field(list, default=[], item=Field(str, checks=(name_syntax,))),
     "uses": Field(list, default=[], item=Field(str, checks=(name_syntax,))),
     "vm": Field(dict, default=None, fields=VM, label="[component.vm]"),
@@ -286,7 +348,7 @@ class _Checker:
             self.error(path, f"{what} must be {_type_names(spec.type)}, "
                              f"not {_toml_type(value)}")
             return None
-        if spec.type is dict:
+        if isinstance(value, dict) and spec.fields is not None:
             return self.table(spec.fields, value, path, what)
         if spec.type is list:
             return [self.value(spec.item, v, path + (i,), spec.item.label or f"{what}[{i}]")
@@ -389,9 +451,11 @@ def check(data, loc, source_dir, max_cpus=None, base_dir="."):
             c.error(("component", i, "cpu"),
                     f"cpu must be below the build's {max_cpus} CPUs, got {comp['cpu']}")
     comp_index = {name: path[1] for name, path in names.items()}
+    for i, comp in enumerate(components):
+        _check_heap_below_devices(c, comp, i)
 
     # Exclusive resources: I/O ports, GSIs, PCI devices.
-    ranges, gsis, pcis = [], {}, {}
+    ranges, gsis = [], {}
     for i, comp in enumerate(components):
         owner = comp["name"] or f"component {i}"
         for k, r in _present(comp["io_ports"]):
@@ -405,10 +469,8 @@ def check(data, loc, source_dir, max_cpus=None, base_dir="."):
         for k, gsi in _present(comp["gsis"]):
             c.first_seen(gsis, gsi, ("component", i, "gsis", k),
                          f"GSI {gsi} is granted twice")
-        for k, dev in _present(comp["pci"]):
-            c.first_seen(pcis, _pci(dev), ("component", i, "pci", k),
-                         f"PCI device {dev.lower()} is granted twice")
     c.overlaps(ranges, lambda lo, hi: f"I/O port range {lo:#x}-{hi - 1:#x}")
+    _check_devices(c, components)
 
     # Portals: each offered once, each use offered by someone.
     offered = {}
@@ -461,6 +523,7 @@ def check(data, loc, source_dir, max_cpus=None, base_dir="."):
         c.overlaps(span, lambda lo, hi: f"mapping [{lo:#x}, {hi:#x})",
                    where=f" in the address space of '{comp_name}'")
         i = comp_index[comp_name]
+        _check_reserved(c, span, comp_name, components[i])
         if i in vms:
             for lo, hi, path, region in span:
                 if lo < VM_AREA_END and VM_AREA_START < hi:
@@ -471,6 +534,67 @@ def check(data, loc, source_dir, max_cpus=None, base_dir="."):
     if c.errors:
         return None, sorted(c.errors, key=lambda e: e[0])
     return _system(components, memory, mappings, vms), []
+
+
+def _pci_key(dev):
+    """What makes two PCI grants the same: the address, or vendor, device and index."""
+    if isinstance(dev, str):
+        return _pci(dev), f"PCI device {dev.lower()}"
+    if None in (dev["vendor"], dev["device"], dev["index"]):
+        return None, None
+    return ((dev["vendor"], dev["device"], dev["index"]),
+            f"PCI device {dev['vendor']:04x}:{dev['device']:04x} (index {dev['index']})")
+
+
+def _check_devices(c, components):
+    """PCI functions, MMIO ranges and ECAM: each granted to one component."""
+    pcis, config, spans = {}, {}, []
+    for i, comp in enumerate(components):
+        owner = comp["name"] or f"component {i}"
+        for key, limit in (("pci", MAX_FNS), ("mmio", MAX_MMIO)):
+            if len(comp[key]) > limit:
+                c.error(("component", i, key), f"{key} names {len(comp[key])} "
+                        f"{'functions' if key == 'pci' else 'ranges'}, at most {limit} "
+                        f"(the device page's)")
+        if len(comp["gsis"]) > MAX_GSIS:
+            c.error(("component", i, "gsis"), f"gsis names {len(comp['gsis'])} GSIs, "
+                    f"at most {MAX_GSIS}")
+        for k, dev in _present(comp["pci"]):
+            key, text = _pci_key(dev)
+            if key is not None:
+                c.first_seen(pcis, key, ("component", i, "pci", k),
+                             f"{text} is granted twice")
+        if comp["pci_config"]:
+            c.first_seen(config, True, ("component", i, "pci_config"),
+                         "pci_config (the whole ECAM) is granted twice")
+        for k, r in _present(comp["mmio"]):
+            path = ("component", i, "mmio", k)
+            if r["base"] is None or r["size"] is None:
+                continue
+            if r["base"] + r["size"] > MMIO_PHYS_MAX:
+                c.error(path, f"MMIO range {r['base']:#x}+{r['size']:#x} goes beyond "
+                              f"{MMIO_PHYS_MAX:#x}")
+            spans.append((r["base"], r["base"] + r["size"], path, owner))
+    c.overlaps(spans, lambda lo, hi: f"MMIO range {lo:#x}-{hi - 1:#x}")
+
+
+def _check_heap_below_devices(c, comp, i):
+    if comp["heap_size"] is not None and HEAP_BASE + comp["heap_size"] > DEVICE_AREA_START:
+        c.error(("component", i, "heap_size"),
+                f"heap of '{comp['name'] or f'component {i}'}' reaches into "
+                f"[{DEVICE_AREA_START:#x}, {DEVICE_AREA_END:#x}), where it finds its devices")
+
+
+def _check_reserved(c, span, comp_name, comp):
+    """No shared memory where a component finds its devices or its DMA memory."""
+    areas = [(DEVICE_AREA_START, DEVICE_AREA_END, "its devices")]
+    if comp["dma_memory"]:
+        areas.append((DMA_WINDOW, DMA_WINDOW + DMA_MAX, "its DMA memory"))
+    for lo, hi, path, region in span:
+        for start, end, what in areas:
+            if lo < end and start < hi:
+                c.error(path, f"mapping [{lo:#x}, {hi:#x}) of '{region}' overlaps "
+                              f"[{start:#x}, {end:#x}), where '{comp_name}' finds {what}")
 
 
 def _check_vm(c, comp, raw, path, max_cpus, base_dir):
@@ -524,6 +648,12 @@ def _check_vm(c, comp, raw, path, max_cpus, base_dir):
               console=comp["uses"].index(console))
 
 
+def _pci_grant(dev):
+    if isinstance(dev, str):
+        return Pci(*_pci(dev))
+    return Pci(vendor=dev["vendor"], device=dev["device"], index=dev["index"])
+
+
 def _system(checked_components, checked_memory, mappings, vms):
     """The model of a system whose checks all passed."""
     components = [Component(
@@ -531,7 +661,10 @@ def _system(checked_components, checked_memory, mappings, vms):
         quantum_us=comp["quantum_us"], cpu=comp["cpu"],
         stack_size=comp["stack_size"], heap_size=comp["heap_size"],
         io_ports=[(r["base"], r["count"]) for r in comp["io_ports"]],
-        gsis=list(comp["gsis"]), pci=[_pci(d) for d in comp["pci"]],
+        gsis=list(comp["gsis"]), pci=[_pci_grant(d) for d in comp["pci"]],
+        mmio=[(r["base"], r["size"]) for r in comp["mmio"]],
+        dma_memory=size_bytes(comp["dma_memory"]),
+        iommu_optional=comp["iommu"] == "optional", pci_config=comp["pci_config"],
         offers=list(comp["offers"]), uses=list(comp["uses"]), vm=vms.get(i))
         for i, comp in enumerate(checked_components)]
     regions = [Region(mem["name"], mem["size"]) for mem in checked_memory]

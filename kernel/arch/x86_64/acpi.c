@@ -80,7 +80,7 @@ static void parse_madt(const struct sdt_header *h)
 {
     const uint8_t *p = (const uint8_t *)h + 44, *end = (const uint8_t *)h + h->length;
     platform.lapic_phys = *(const uint32_t *)((const uint8_t *)h + 36);
-    for (; p + 2 <= end && p[1] >= 2; p += p[1]) {
+    for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
         switch (p[0]) {
         case 0:   /* processor local APIC: enabled or online-capable */
             if (*(const uint32_t *)(p + 4) & 3)
@@ -158,7 +158,7 @@ static void parse_dmar(const struct sdt_header *h)
     }
 }
 
-static void parse_table(const struct sdt_header *h)
+void acpi_parse_table(const struct sdt_header *h)
 {
     if (!checksum_ok(h, h->length))
         return;
@@ -180,7 +180,7 @@ void acpi_init(void)
         const uint8_t *entries = (const uint8_t *)(root + 1);
         for (unsigned i = 0; i < n; i++) {
             uint64_t pa = x ? *(const uint64_t *)(entries + 8 * i) : *(const uint32_t *)(entries + 4 * i);
-            parse_table(phys_to_virt(pa));
+            acpi_parse_table(phys_to_virt(pa));
         }
     }
     if (!platform.cpu_count) {

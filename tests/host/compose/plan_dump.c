@@ -34,12 +34,14 @@ int main(int argc, char **argv)
         printf("components %u name=%s module=%u priority=%u quantum_us=%u cpu=%u "
                "stack_size=%llu heap_size=%llu map_first=%u map_count=%u io_first=%u "
                "io_count=%u gsi_first=%u gsi_count=%u pci_first=%u pci_count=%u "
-               "portal_first=%u portal_count=%u use_first=%u use_count=%u\n",
+               "portal_first=%u portal_count=%u use_first=%u use_count=%u mmio_first=%u "
+               "mmio_count=%u dma_size=%llu flags=%u\n",
                i, c->name, c->module, c->priority, c->quantum_us, c->cpu,
                (unsigned long long)c->stack_size, (unsigned long long)c->heap_size,
                c->map_first, c->map_count, c->io_first, c->io_count, c->gsi_first,
                c->gsi_count, c->pci_first, c->pci_count, c->portal_first,
-               c->portal_count, c->use_first, c->use_count);
+               c->portal_count, c->use_first, c->use_count, c->mmio_first, c->mmio_count,
+               (unsigned long long)c->dma_size, c->flags);
     }
     for (uint32_t i = 0; i < p->regions.count; i++)
         printf("regions %u name=%s size=%llu\n", i, nvpl_regions(p)[i].name,
@@ -57,8 +59,9 @@ int main(int argc, char **argv)
         printf("gsis %u component=%u gsi=%u\n", i, nvpl_gsis(p)[i].component,
                nvpl_gsis(p)[i].gsi);
     for (uint32_t i = 0; i < p->pci.count; i++)
-        printf("pci %u component=%u bus=%u dev=%u fn=%u\n", i, nvpl_pcis(p)[i].component,
-               nvpl_pcis(p)[i].bus, nvpl_pcis(p)[i].dev, nvpl_pcis(p)[i].fn);
+        printf("pci %u component=%u bus=%u dev=%u fn=%u by_id=%u vendor=%u device=%u index=%u\n", i,
+               nvpl_pcis(p)[i].component, nvpl_pcis(p)[i].bus, nvpl_pcis(p)[i].dev, nvpl_pcis(p)[i].fn,
+               nvpl_pcis(p)[i].by_id, nvpl_pcis(p)[i].vendor, nvpl_pcis(p)[i].device, nvpl_pcis(p)[i].index);
     for (uint32_t i = 0; i < p->portals.count; i++)
         printf("portals %u name=%s component=%u id=%u\n", i, nvpl_portals(p)[i].name,
                nvpl_portals(p)[i].component, nvpl_portals(p)[i].id);
@@ -75,5 +78,8 @@ int main(int argc, char **argv)
     }
     for (uint32_t i = 0; i < p->vcpus.count; i++)
         printf("vcpus %u vm=%u cpu=%u\n", i, nvpl_vcpus(p)[i].vm, nvpl_vcpus(p)[i].cpu);
+    for (uint32_t i = 0; i < p->mmio.count; i++)
+        printf("mmio %u component=%u base=%llu size=%llu\n", i, nvpl_mmios(p)[i].component,
+               (unsigned long long)nvpl_mmios(p)[i].base, (unsigned long long)nvpl_mmios(p)[i].size);
     return 0;
 }

@@ -42,12 +42,17 @@ offers = ["console"]
 name = "hello"
 program = "hello"
 uses = ["console"]
+pci_config = true
 
 [[component]]
 name = "server"
 program = "server"
 cpu = 1
 heap_size = 65536
+pci = [{ vendor = 0x1af4, device = 0x1042, index = 1 }, "00:03.0"]
+mmio = [ { base = 0xfed00000, size = 0x1000 } ]
+dma_memory = "1M"
+iommu = "optional"
 offers = ["echo", "stats"]
 uses = ["console"]
 
@@ -140,37 +145,42 @@ class ValidSystem(ExampleTest):
                          "console uart\nhello hello\nserver server\nclient client\n")
 
     def test_header_layout(self):
-        magic, version, total, _, *placement = struct.unpack_from("<24I", self.blob)
+        magic, version, total, _, *placement = struct.unpack_from("<26I", self.blob)
         self.assertEqual(self.blob[:4], b"NVPL")
-        self.assertEqual((magic, version, total), (0x4C50564E, 2, len(self.blob)))
-        self.assertEqual(total, 880)
-        # (offset, count): components, regions, mappings, io, gsis, pci, portals, uses,
-        # vms, vcpus
-        self.assertEqual(placement, [96, 4, 544, 2, 624, 3, 696, 1,
-                                     712, 1, 720, 1, 728, 3, 848, 4, 880, 0, 880, 0])
+        self.assertEqual((magic, version, total), (0x4C50564E, 3, len(self.blob)))
+        self.assertEqual(total, 1048)
+        # (offset, count): components (136 bytes each), regions, mappings, io, gsis,
+        # pci (16 bytes each), portals, uses, vms, vcpus, mmio
+        self.assertEqual(placement, [104, 4, 648, 2, 728, 3, 800, 1,
+                                     816, 1, 824, 3, 872, 3, 992, 4, 1024, 0, 1024, 0,
+                                     1024, 1])
 
     def test_decodes_to_expected_values(self):
         p = plan.decode(self.blob)
 
         default_stack, default_heap = 0x10000, 0x100000
 
-        def comp(name, module, priority, quantum_us, cpu, heap, slices, stack=default_stack):
+        def comp(name, module, priority, quantum_us, cpu, heap, slices, stack=default_stack,
+                 dma=0, flags=0):
             rec = dict(name=name, module=module, priority=priority, quantum_us=quantum_us,
                        cpu=cpu, stack_size=stack, heap_size=heap)
-            for key, (first, count) in zip(("map", "io", "gsi", "pci", "portal", "use"),
-                                           slices):
+            for key, (first, count) in zip(("map", "io", "gsi", "pci", "portal", "use",
+                                            "mmio"), slices):
                 rec.update({key + "_first": first, key + "_count": count})
+            rec.update(dma_size=dma, flags=flags)
             return rec
 
         self.assertEqual(p["components"], [
             comp("console", 2, 10, 5000, 0, default_heap,
-                 [(0, 0), (0, 1), (0, 1), (0, 1), (0, 1), (0, 0)], stack=16384),
+                 [(0, 0), (0, 1), (0, 1), (0, 1), (0, 1), (0, 0), (0, 0)], stack=16384),
             comp("hello", 3, 1, 10000, 0, default_heap,
-                 [(0, 0), (1, 0), (1, 0), (1, 0), (1, 0), (0, 1)]),
+                 [(0, 0), (1, 0), (1, 0), (1, 0), (1, 0), (0, 1), (0, 0)],
+                 flags=plan.FLAG_PCI_CONFIG),
             comp("server", 4, 1, 10000, 1, 65536,
-                 [(0, 1), (1, 0), (1, 0), (1, 0), (1, 2), (1, 1)]),
+                 [(0, 1), (1, 0), (1, 0), (1, 2), (1, 2), (1, 1), (0, 1)],
+                 dma=1 << 20, flags=plan.FLAG_IOMMU_OPTIONAL),
             comp("client", 5, 20, 10000, 0, default_heap,
-                 [(1, 2), (1, 0), (1, 0), (1, 0), (3, 0), (2, 2)]),
+                 [(1, 2), (1, 0), (1, 0), (3, 0), (3, 0), (2, 2), (1, 0)]),
         ])
         self.assertEqual(p["regions"], [dict(name="ring", size=8192),
                                         dict(name="config", size=4096)])
@@ -181,7 +191,13 @@ class ValidSystem(ExampleTest):
         ])
         self.assertEqual(p["io_ranges"], [dict(component=0, base=0x3F8, count=8)])
         self.assertEqual(p["gsis"], [dict(component=0, gsi=4)])
-        self.assertEqual(p["pci"], [dict(component=0, bus=0, dev=0x1F, fn=3)])
+        by_address = dict(by_id=0, vendor=0, device=0, index=0)
+        self.assertEqual(p["pci"], [
+            dict(component=0, bus=0, dev=0x1F, fn=3, **by_address),
+            dict(component=2, bus=0, dev=0, fn=0, by_id=1, vendor=0x1AF4, device=0x1042,
+                 index=1),
+            dict(component=2, bus=0, dev=3, fn=0, **by_address)])
+        self.assertEqual(p["mmio"], [dict(component=2, base=0xFED00000, size=0x1000)])
         self.assertEqual(p["portals"], [dict(name="console", component=0, id=0),
                                         dict(name="echo", component=2, id=1),
                                         dict(name="stats", component=2, id=2)])
@@ -211,6 +227,10 @@ class ValidSystem(ExampleTest):
         self.assertIn("    io ports 0x03f8-0x03ff\n", r.stdout)
         self.assertIn("    maps ring (0x2000 bytes) at 0x10000000 rw\n", r.stdout)
         self.assertIn("    uses portal 1 echo (offered by server)\n", r.stdout)
+        self.assertIn("    pci 1af4:1042 index 1\n    pci 00:03.0\n"
+                      "    mmio 0xfed00000-0xfed00fff\n    dma memory 0x100000\n"
+                      "    iommu optional\n", r.stdout)
+        self.assertIn("    pci config (the whole ECAM)\n", r.stdout)
 
     def test_command_line(self):
         """The script itself: without --out-dir it only checks; errors exit 1."""
@@ -395,6 +415,93 @@ class Errors(ComposeTest):
         self.assertErrors(toml(*component("a", "uart", 'pci = ["0:1f.3", "00:20.0"]')),
                           '4: pci[0] \'0:1f.3\' must be bus:dev.fn in hex, e.g. "00:1f.3"',
                           "4: pci[1] '00:20.0' has device 0x20, beyond 0x1f")
+
+    def test_pci_by_id_granted_twice(self):
+        self.assertErrors(toml(*component("a", "uart", "pci = [{ vendor = 0x1234, device = 0x11e8 }]"),
+                               *component("b", "hello", "pci = [",
+                                          "  { vendor = 0x1234, device = 0x11e8, index = 1 },",
+                                          "  { vendor = 0x1234, device = 0x11e8, index = 0 },",
+                                          "]")),
+                          "10: PCI device 1234:11e8 (index 0) is granted twice (first at line 4)")
+
+    def test_pci_entry_shape(self):
+        self.assertErrors(toml(*component("a", "uart", "pci = [",
+                                          "  3,",
+                                          "  { device = 0x11e8 },",
+                                          "  { vendor = 0xffff, device = 0x11e8, func = 1 },",
+                                          "  { vendor = 0x1234, device = 0x10000, index = 256 },",
+                                          "]")),
+                          "5: pci[0] must be a string or a table, not integer",
+                          "6: pci[1] is missing required key 'vendor'",
+                          "7: unknown key 'func' in pci[2]",
+                          "7: vendor must be in 0x0..0xfffe, got 0xffff",
+                          "8: device must be in 0x0..0xffff, got 0x10000",
+                          "8: index must be in 0..255, got 256")
+
+    def test_device_page_limits(self):
+        pci = ", ".join(f'"00:{d:02x}.0"' for d in range(9))
+        mmio = ", ".join(f"{{ base = {0xfe000000 + d * 0x1000:#x}, size = 0x1000 }}" for d in range(9))
+        gsis = ", ".join(str(g) for g in range(25))
+        self.assertErrors(toml(*component("a", "uart", f"pci = [{pci}]", f"mmio = [{mmio}]",
+                                          f"gsis = [{gsis}]")),
+                          "4: pci names 9 functions, at most 8 (the device page's)",
+                          "5: mmio names 9 ranges, at most 8 (the device page's)",
+                          "6: gsis names 25 GSIs, at most 24")
+
+    def test_mmio_range_checks(self):
+        self.assertErrors(toml(*component("a", "uart", "mmio = [",
+                                          "  { base = 0xfed00100, size = 0x1000 },",
+                                          "  { base = 0xfed00000, size = 0x1100 },",
+                                          "  { base = 0x1ffffffff000, size = 0x2000 },",
+                                          "  { size = 0x1000 },",
+                                          "]")),
+                          "5: base must be page aligned (a multiple of 0x1000), got 0xfed00100",
+                          "6: size must be a multiple of 4096, got 4352",
+                          "7: MMIO range 0x1ffffffff000+0x2000 goes beyond 0x200000000000",
+                          "8: mmio[3] is missing required key 'base'")
+
+    def test_mmio_overlap(self):
+        self.assertErrors(toml(*component("a", "uart", "mmio = [{ base = 0xfed00000, size = 0x2000 }]"),
+                               *component("b", "hello", "mmio = [{ base = 0xfed01000, size = 0x1000 }]")),
+                          "8: MMIO range 0xfed01000-0xfed01fff of 'b' overlaps MMIO range "
+                          "0xfed00000-0xfed01fff of 'a' (line 4)")
+
+    def test_dma_memory_checks(self):
+        self.assertErrors(toml(*component("a", "uart", 'dma_memory = "1X"'),
+                               *component("b", "uart", "dma_memory = 100"),
+                               *component("c", "uart", 'dma_memory = "128M"'),
+                               *component("d", "uart", "dma_memory = 0x2000")),
+                          "4: dma_memory '1X' must be a size such as \"1M\" or a number of bytes",
+                          "8: dma_memory must be a multiple of 4096, got 100",
+                          "12: dma_memory must be at most 64M, got 128M")
+
+    def test_iommu_choices(self):
+        self.assertErrors(toml(*component("a", "uart", 'iommu = "maybe"'),
+                               *component("b", "uart", 'iommu = "optional"')),
+                          "4: iommu must be 'required' or 'optional', got 'maybe'")
+
+    def test_pci_config_granted_twice(self):
+        self.assertErrors(toml(*component("a", "uart", "pci_config = true"),
+                               *component("b", "hello", "pci_config = false"),
+                               *component("c", "hello", "pci_config = true")),
+                          "12: pci_config (the whole ECAM) is granted twice (first at line 4)")
+
+    def test_heap_reaches_device_area(self):
+        self.assertErrors(toml(*component("a", "uart", "heap_size = 0x1ff000000000")),
+                          "4: heap of 'a' reaches into [0x1ff000000000, 0x400000000000), "
+                          "where it finds its devices")
+
+    def test_mapping_in_device_area_or_dma_window(self):
+        self.assertErrors(toml(*component("a", "uart", 'dma_memory = "1M"'),
+                               *component("b", "hello"),
+                               "[[memory]]", 'name = "r"', "size = 0x1000",
+                               "[[memory.map]]", 'component = "a"', "address = 0x0c100000",
+                               "[[memory.map]]", 'component = "b"', "address = 0x0c100000",
+                               "[[memory.map]]", 'component = "b"', "address = 0x200000000000"),
+                          "13: mapping [0xc100000, 0xc101000) of 'r' overlaps [0xc000000, "
+                          "0x10000000), where 'a' finds its DMA memory",
+                          "19: mapping [0x200000000000, 0x200000001000) of 'r' overlaps "
+                          "[0x1ff000000000, 0x400000000000), where 'b' finds its devices")
 
     def test_portal_used_but_not_offered(self):
         self.assertErrors(toml(*component("a", "uart", 'offers = ["console"]'),

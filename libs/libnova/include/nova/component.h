@@ -174,3 +174,94 @@ enum nova_status component_ec_create(uint64_t sel_ec, uint64_t sel_sc, unsigned 
 /* The ELF symbol where the root server starts a component's own ECs
  * (ec_entry.S). Not to be called. */
 void nova_ec_entry(void);
+
+/* --- devices: what system.toml grants (docs/system-toml.md, "Devices") ------
+ * Every component finds a read-only device page at NOVA_COMPONENT_DEVICES
+ * (struct nova_devices): the PCI functions the root server granted it
+ * (`pci`), the MMIO ranges (`mmio`), its DMA memory (`dma_memory`) and, for
+ * the PCI service (`pci_config = true`), the whole ECAM. A component with
+ * no device grant finds the page with every count 0.
+ *
+ * Device memory (configuration pages, memory BARs, mmio ranges, ECAM)
+ * appears read-write at NOVA_COMPONENT_MMIO + its physical address; BARs and
+ * ranges smaller than a page are mapped as the whole pages that hold them.
+ * The kernel's delegation has no caching attribute: these pages are mapped
+ * like memory, and the firmware's MTRRs make PCI windows uncached. An I/O
+ * BAR arrives as port capabilities (its ports, `address` = the first).
+ * The root server has assigned each function to the component's PD
+ * (assign_pci): its DMA reaches exactly the memory delegated to the PD with
+ * the D bit, which is the DMA memory at NOVA_COMPONENT_DMA. Devices use
+ * `dma_device` as the window's address: equal to NOVA_COMPONENT_DMA behind an
+ * IOMMU, the physical address without one (only with iommu = "optional").
+ * A function with an MSI or MSI-X capability comes with the semaphore of
+ * an MSI GSI of its own at `msi_sm` (NOVA_COMPONENT_SEL_MSI(k) for
+ * function k): assign_gsi(msi_sm, config page number, cpu, ...) gives the
+ * address and data to program; each message ups the semaphore. */
+#define NOVA_COMPONENT_DEVICES    UINT64_C(0x00001ff000000000)   /* the device page */
+#define NOVA_COMPONENT_MMIO       UINT64_C(0x0000200000000000)   /* + physical address */
+#define NOVA_COMPONENT_MMIO_PHYS_MAX UINT64_C(0x0000200000000000)  /* device memory from here up is refused */
+#define NOVA_COMPONENT_DMA        UINT64_C(0x000000000c000000)   /* the DMA memory, below 256 MiB */
+#define NOVA_COMPONENT_DMA_MAX    (UINT64_C(64) << 20)
+#define NOVA_COMPONENT_SEL_MSI(k) (0x78u + (unsigned)(k))   /* MSI GSI semaphore of function k */
+
+#define NOVA_DEVICES_MAGIC   0x5643564eu   /* "NVDV" */
+#define NOVA_DEVICES_VERSION 1u
+#define NOVA_DEVICES_MAX_FNS  8u
+#define NOVA_DEVICES_MAX_MMIO 8u
+#define NOVA_DEVICES_BARS     6u
+
+enum nova_bar_kind {
+    NOVA_BAR_NONE  = 0,   /* not implemented, or the upper half of a 64-bit BAR */
+    NOVA_BAR_MEM32 = 1,
+    NOVA_BAR_MEM64 = 2,
+    NOVA_BAR_IO    = 3,
+};
+#define NOVA_BAR_PREFETCHABLE 1u   /* flags */
+
+struct nova_device_bar {
+    uint64_t address;   /* memory: where it is mapped here; I/O: its first port */
+    uint64_t phys;      /* the address the firmware programmed (bus address) */
+    uint64_t size;      /* bytes (ports for I/O), a power of two; 0 for NOVA_BAR_NONE */
+    uint32_t kind;      /* enum nova_bar_kind */
+    uint32_t flags;     /* NOVA_BAR_PREFETCHABLE */
+};
+
+struct nova_device_fn {
+    uint8_t  bus, dev, fn, header_type;
+    uint16_t vendor, device;
+    uint32_t class_code;   /* class << 16 | subclass << 8 | programming interface */
+    uint32_t msi_gsi;      /* its MSI GSI, or ~0u if it has no MSI/MSI-X capability */
+    uint32_t reserved;
+    uint64_t msi_sm;       /* selector of that GSI's semaphore, 0 if none */
+    uint64_t config;       /* where its 4 KiB configuration page is mapped here (read-write) */
+    uint64_t config_phys;  /* the page's physical (ECAM) address */
+    struct nova_device_bar bar[NOVA_DEVICES_BARS];
+};
+
+struct nova_device_mmio {
+    uint64_t address;      /* where it is mapped here */
+    uint64_t phys;
+    uint64_t size;         /* bytes, a multiple of 4096 */
+};
+
+struct nova_devices {
+    uint32_t magic;        /* NOVA_DEVICES_MAGIC */
+    uint32_t version;      /* NOVA_DEVICES_VERSION */
+    uint32_t fn_count, mmio_count;
+    uint32_t iommu;        /* 1: its functions' DMA is confined by the IOMMU */
+    uint32_t reserved;
+    uint64_t dma;          /* NOVA_COMPONENT_DMA if it has DMA memory, else 0 */
+    uint64_t dma_device;   /* the window's address for its devices (above) */
+    uint64_t dma_size;     /* bytes, zeroed at start */
+    uint64_t ecam;         /* pci_config: where the ECAM is mapped here, else 0 */
+    uint64_t ecam_phys;
+    uint32_t ecam_bus_first, ecam_bus_last;   /* buses it covers (segment 0) */
+    struct nova_device_fn fn[NOVA_DEVICES_MAX_FNS];
+    struct nova_device_mmio mmio[NOVA_DEVICES_MAX_MMIO];
+};
+_Static_assert(sizeof(struct nova_devices) <= 4096, "the device page is one page");
+
+static inline const struct nova_devices *nova_devices(void)
+{
+    return (const struct nova_devices *)(uintptr_t)NOVA_COMPONENT_DEVICES;
+}

@@ -23,3 +23,11 @@ struct platform {
 
 extern struct platform platform;
 void acpi_init(void);
+
+/* An ACPI system description table (its layout is private to acpi.c). */
+struct sdt_header;
+/* Record what one table (MADT, MCFG, DMAR) tells about the platform in
+ * `platform` and `dmar`; a table whose bytes do not sum to 0 is ignored.
+ * acpi_init calls it for every table the RSDT/XSDT lists; the host unit
+ * tests (tests/host/kernel/test_acpi.c) call it on tables they build. */
+void acpi_parse_table(const struct sdt_header *h);
