@@ -7,8 +7,6 @@
 #include <virtio/blk.h>
 #include "grant.h"
 
-#ifdef NOVA_COMPONENT_DEVICES
-
 static const struct nova_device_fn *granted;
 
 /* A BAR is mapped whole; the driver asks for a part at its start */
@@ -57,15 +55,3 @@ bool vblk_grant(struct virtio_hw *hw, const char **why)
     }
     return true;
 }
-
-#else
-
-/* This tree's nova/component.h has no device page yet: no device. */
-bool vblk_grant(struct virtio_hw *hw, const char **why)
-{
-    (void)hw;
-    *why = "this build has no device grants (nova/component.h has no device page)";
-    return false;
-}
-
-#endif
