@@ -6,92 +6,10 @@
  * DMAR table (QEMU gets one with -device intel-iommu); the ones that prove
  * assign_pci refuses every device without it skip with one. */
 #include <string.h>
+#include "acpi.h"
 #include "self_delegate.h"
 #include "support.h"
 #include "xpd.h"
-
-#define VTD_VA     0x0000610000000000ull   /* this file's mappings of physical memory */
-#define VTD_PAGE   (VTD_VA >> 12)
-#define BIOS_PAGES 32                      /* 0xe0000-0xfffff */
-#define ECAM_PAGES 256                     /* bus 0 */
-
-static struct {
-    bool probed, acpi;
-    uint64_t ecam_phys;                    /* segment 0, bus 0; 0 if no MCFG */
-    uint64_t ecam_page;                    /* where bus 0's 256 pages are mapped here (page number) */
-    bool dmar;
-} acpi;
-static uint64_t next_page = VTD_PAGE;
-
-/* what the root's memory space holds at page `page` (a null CRD if nothing) */
-static uint64_t lookup_mem(uint64_t page)
-{
-    uint64_t crd = nova_crd_mem(page, 0, 0);
-    return nova_lookup(&crd) == NOVA_SUCCESS ? crd : nova_crd_null();
-}
-
-/* Take `n` (a power of two) physical pages from `pa` (aligned to n pages)
- * read-only with the H bit; the virtual page number they land at, or 0. */
-static uint64_t take_phys_perms(uint64_t pa, unsigned order, unsigned perms)
-{
-    uint64_t n = 1ull << order, va = (next_page + n - 1) & ~(n - 1);
-    next_page = va + n;
-    uint64_t crd = nova_crd_mem(pa >> 12, order, perms);
-    if (delegate_to_self(crd, 0, true, nova_crd_mem(va, order, perms)) != NOVA_SUCCESS)
-        return 0;
-    return nova_crd_type(lookup_mem(va)) == NOVA_CRD_TYPE_MEM ? va : 0;
-}
-static uint64_t take_phys(uint64_t pa, unsigned order) { return take_phys_perms(pa, order, NOVA_PERM_MEM_R); }
-
-/* A table at physical `pa`: the page it starts in and the next one mapped
- * (the tables read here are small), the address of its header */
-static const uint8_t *take_table(uint64_t pa)
-{
-    uint64_t va = take_phys(pa & ~0xfffull, 0);
-    if (!va || take_phys((pa & ~0xfffull) + 0x1000, 0) != va + 1)
-        return 0;
-    return (const uint8_t *)(uintptr_t)((va << 12) + (pa & 0xfff));
-}
-
-static void probe(void)
-{
-    if (acpi.probed)
-        return;
-    acpi.probed = true;
-    uint64_t bios = take_phys(0xe0000, 5);
-    if (!bios)
-        return;
-    const uint8_t *rsdp = 0;
-    for (uint64_t off = 0; off < BIOS_PAGES * 4096ull && !rsdp; off += 16)
-        if (!memcmp((const void *)(uintptr_t)((bios << 12) + off), "RSD PTR ", 8))
-            rsdp = (const uint8_t *)(uintptr_t)((bios << 12) + off);
-    if (!rsdp)
-        return;
-    bool x = rsdp[15] >= 2 && *(const uint64_t *)(rsdp + 24);
-    const uint8_t *root = take_table(x ? *(const uint64_t *)(rsdp + 24) : *(const uint32_t *)(rsdp + 16));
-    if (!root)
-        return;
-    acpi.acpi = true;
-    unsigned n = (*(const uint32_t *)(root + 4) - 36) / (x ? 8 : 4);
-    for (unsigned i = 0; i < n; i++) {
-        uint64_t pa = x ? *(const uint64_t *)(root + 36 + 8 * i) : *(const uint32_t *)(root + 36 + 4 * i);
-        const uint8_t *t = take_table(pa);
-        if (!t)
-            continue;
-        if (!memcmp(t, "MCFG", 4) && *(const uint16_t *)(t + 44 + 8) == 0 && t[44 + 10] == 0)
-            acpi.ecam_phys = *(const uint64_t *)(t + 44);
-        if (!memcmp(t, "DMAR", 4))
-            acpi.dmar = true;
-    }
-    if (acpi.ecam_phys)
-        acpi.ecam_page = take_phys(acpi.ecam_phys, 8);
-    nova_printf("# ACPI: %s, ECAM at 0x%lx, %s\n", acpi.acpi ? "found" : "not found", (unsigned long)acpi.ecam_phys,
-                acpi.dmar ? "a DMAR table" : "no DMAR table");
-}
-
-/* The selector (page number) of function devfn's configuration page on bus 0 */
-static uint64_t cfg_sel(unsigned devfn) { return acpi.ecam_page + devfn; }
-static uint16_t cfg_vendor(unsigned devfn) { return *(volatile uint16_t *)(uintptr_t)(cfg_sel(devfn) << 12); }
 
 /* A function of bus 0 that answers, and one that does not; ~0u if none */
 static unsigned present_fn(void)
@@ -111,7 +29,7 @@ static unsigned absent_fn(void)
 
 #define NEED_ECAM()                                                    \
     do {                                                               \
-        probe();                                                       \
+        acpi_probe();                                                       \
         if (!acpi.ecam_page)                                           \
             SKIP("no ACPI MCFG: no PCI configuration space to name");  \
     } while (0)
@@ -133,8 +51,8 @@ NOVA_TEST(assign_pci_needs_a_configuration_page)
     ram[0] = 1;   /* a page of the root's own memory: no configuration space */
     CHECK_EQ(nova_assign_pci(SEL_ROOT_PD, (uintptr_t)ram >> 12, 0), NOVA_BAD_DEV);
     /* a page number the root holds nothing at */
-    CHECK_EQ(lookup_mem(next_page + 7), nova_crd_null());
-    CHECK_EQ(nova_assign_pci(SEL_ROOT_PD, next_page + 7, 0), NOVA_BAD_DEV);
+    CHECK_EQ(lookup_mem(unused_page()), nova_crd_null());
+    CHECK_EQ(nova_assign_pci(SEL_ROOT_PD, unused_page(), 0), NOVA_BAD_DEV);
     /* beyond the memory space */
     CHECK_EQ(nova_assign_pci(SEL_ROOT_PD, ~0ull, 0), NOVA_BAD_DEV);
     /* a configuration page where no function answers */
@@ -437,8 +355,8 @@ NOVA_TEST(assign_gsi_of_an_msi_gsi_checks_cap_cpu_and_device)
     static uint8_t ram[4096] __attribute__((aligned(4096)));
     ram[0] = 1;
     CHECK_EQ(nova_assign_gsi(sm, (uintptr_t)ram >> 12, nova_boot_cpu, &ma, &md), NOVA_BAD_DEV);
-    CHECK_EQ(lookup_mem(next_page + 7), nova_crd_null());
-    CHECK_EQ(nova_assign_gsi(sm, next_page + 7, nova_boot_cpu, &ma, &md), NOVA_BAD_DEV);
+    CHECK_EQ(lookup_mem(unused_page()), nova_crd_null());
+    CHECK_EQ(nova_assign_gsi(sm, unused_page(), nova_boot_cpu, &ma, &md), NOVA_BAD_DEV);
     CHECK_EQ(nova_assign_gsi(sm, ~0ull, nova_boot_cpu, &ma, &md), NOVA_BAD_DEV);
     unsigned g = absent_fn();
     REQUIRE(g != ~0u);
