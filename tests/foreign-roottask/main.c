@@ -88,6 +88,11 @@ static const u64 data_expected[8] = {
     0xdeadbeefcafebabeull, 0x8000000000000001ull, 0x5555aaaa5555aaaaull, 42,
 };
 
+/* A read-only segment of its own, in the page where .data begins. */
+__attribute__((section(".shared"), used)) const u64 shared_pattern[4] = {
+    0x5ea9ed0fbeef0001ull, 0x5ea9ed0fbeef0002ull, 0x5ea9ed0fbeef0003ull, 0x5ea9ed0fbeef0004ull,
+};
+
 /* At least 64 KiB of BSS (the linker script puts it before the stack). */
 u8 big_bss[80 * 1024] __attribute__((aligned(64)));
 
@@ -523,10 +528,13 @@ void main(u64 hip, u64 cpu, u64 rflags)
         CHECK(7, back == 0x7e57a11c0ffee123ull && back2 == ~0x7e57a11c0ffee123ull);
     }
 
-    /* 8. Segments loaded per program headers: .data has its values, BSS is 0 */
+    /* 8. Segments loaded per program headers: .data has its values, so has
+     * the read-only segment in the same page, BSS is 0 */
     {
         for (int i = 0; i < 8; i++)
             CHECK(8, rd64((u64)&data_pattern[i]) == data_expected[i]);
+        for (int i = 0; i < 4; i++)
+            CHECK(8, rd64((u64)&shared_pattern[i]) == (0x5ea9ed0fbeef0001ull + (u64)i));
         u64 b = (u64)__bss_start, e = (u64)__bss_check_end;
         CHECK(8, e - b >= sizeof(big_bss) && e - b >= 64 * 1024);
         u64 acc = 0;
