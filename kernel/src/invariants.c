@@ -249,7 +249,22 @@ struct space_walk {
     uint64_t tables, nodes;
     uint64_t mapped;   /* memory: readable capabilities, each a page-table entry */
     uint64_t ports, guest_ports;   /* ports with a: open in the bitmap, and in the guest's map if G */
+    uint64_t guest_mapped;         /* memory given with G and r: entries of the nested page table */
 };
+
+/* A memory capability given with G is also the nested page table's entry
+ * at the same page number, with the same rights (its guest-physical page). */
+static void check_guest_mapping(struct space_walk *w, uint64_t sel, const struct mdb_node *n, unsigned want)
+{
+    uint64_t pa = 0;
+    unsigned rights = 0;
+    bool mapped = w->pd->guest.npt && hpt_translate(w->pd->guest.npt, sel << PAGE_SHIFT, &pa, &rights);
+    INVARIANT(mapped && pa == n->res << PAGE_SHIFT && rights == want, "space.guest-mapped",
+              "page 0x%lx of PD %p, given with G, is frame 0x%lx with permissions 0x%x; its guest-physical page is "
+              "mapped %d to 0x%lx with rights 0x%x", sel, (const void *)w->pd, n->res, n->perms, mapped,
+              pa >> PAGE_SHIFT, rights);
+    w->guest_mapped++;
+}
 
 /* A memory capability is the page-table entry at its address: mapped to
  * its frame with its rights if it has r (x86 maps nothing unreadable), not
@@ -270,6 +285,8 @@ static void check_mapping(struct space_walk *w, uint64_t sel, const struct mdb_n
               "page 0x%lx of PD %p is frame 0x%lx with permissions 0x%x; mapped %d to 0x%lx with rights 0x%x", sel,
               (const void *)w->pd, n->res, n->perms, mapped, pa >> PAGE_SHIFT, rights);
     w->mapped++;
+    if (n->guest)
+        check_guest_mapping(w, sel, n, want);
 }
 
 static bool guest_port_open(const struct pd *pd, uint64_t port)
@@ -556,6 +573,11 @@ static void check_pds(void)
                 INVARIANT(entries == w.mapped, "space.mem-only",
                           "PD %p's page table maps %lu pages, its readable memory capabilities are %lu", (void *)pd,
                           entries, w.mapped);
+                uint64_t guest = pd->guest.npt ? hpt_count_user(pd->guest.npt) : 0;
+                INVARIANT(guest == w.guest_mapped, "space.guest-only",
+                          "PD %p's nested page table maps %lu pages, its readable memory given with G is %lu pages",
+                          (void *)pd, guest, w.guest_mapped);
+                nodes_seen += w.guest_mapped;
             } else if (s == SPACE_PIO) {
                 check_ports_only(pd, &w);
                 nodes_seen += 2 * PIO_PORTS / 8 / 64;   /* the bitmaps, counted as 64 bytes a node */
