@@ -250,6 +250,7 @@ struct space_walk {
     uint64_t mapped;   /* memory: readable capabilities, each a page-table entry */
     uint64_t ports, guest_ports;   /* ports with a: open in the bitmap, and in the guest's map if G */
     uint64_t guest_mapped;         /* memory given with G and r: entries of the nested page table */
+    uint64_t dma_mapped;           /* memory given with D and r: entries of the DMA page table */
 };
 
 /* A memory capability given with G is also the nested page table's entry
@@ -264,6 +265,19 @@ static void check_guest_mapping(struct space_walk *w, uint64_t sel, const struct
               "mapped %d to 0x%lx with rights 0x%x", sel, (const void *)w->pd, n->res, n->perms, mapped,
               pa >> PAGE_SHIFT, rights);
     w->guest_mapped++;
+}
+
+/* One given with D is the DMA page table's entry at the same page number,
+ * readable, and writable if it has w (devices know no x). */
+static void check_dma_mapping(struct space_walk *w, uint64_t sel, const struct mdb_node *n)
+{
+    uint64_t pa = 0;
+    unsigned rights = 0, want = MAP_R | ((n->perms & NOVA_PERM_MEM_W) ? MAP_W : 0);
+    bool mapped = vtd_translate(w->pd, sel << PAGE_SHIFT, &pa, &rights);
+    INVARIANT(!vtd_active() || (mapped && pa == n->res << PAGE_SHIFT && rights == want), "space.dma-mapped",
+              "page 0x%lx of PD %p, given with D, is frame 0x%lx with permissions 0x%x; its DMA page is mapped %d to "
+              "0x%lx with rights 0x%x", sel, (const void *)w->pd, n->res, n->perms, mapped, pa >> PAGE_SHIFT, rights);
+    w->dma_mapped += vtd_active();
 }
 
 /* A memory capability is the page-table entry at its address: mapped to
@@ -287,6 +301,8 @@ static void check_mapping(struct space_walk *w, uint64_t sel, const struct mdb_n
     w->mapped++;
     if (n->guest)
         check_guest_mapping(w, sel, n, want);
+    if (n->dma)
+        check_dma_mapping(w, sel, n);
 }
 
 static bool guest_port_open(const struct pd *pd, uint64_t port)
@@ -578,6 +594,11 @@ static void check_pds(void)
                           "PD %p's nested page table maps %lu pages, its readable memory given with G is %lu pages",
                           (void *)pd, guest, w.guest_mapped);
                 nodes_seen += w.guest_mapped;
+                uint64_t dma = vtd_count(pd);
+                INVARIANT(dma == w.dma_mapped, "space.dma-only",
+                          "PD %p's DMA page table maps %lu pages, its readable memory given with D is %lu pages",
+                          (void *)pd, dma, w.dma_mapped);
+                nodes_seen += w.dma_mapped;
             } else if (s == SPACE_PIO) {
                 check_ports_only(pd, &w);
                 nodes_seen += 2 * PIO_PORTS / 8 / 64;   /* the bitmaps, counted as 64 bytes a node */

@@ -371,4 +371,26 @@ int vtd_stale_context(uint64_t (*table_of_did)(uint16_t did))
     }
     return -1;
 }
+
+bool vtd_translate(const struct pd *pd, uint64_t va, uint64_t *pa, unsigned *rights)
+{
+    const uint64_t *e = pd->dma.table ? sl_walk(pd->dma.table, va, 0, false) : 0;
+    if (!e || !(*e & (VTD_SL_R | VTD_SL_W)))
+        return false;
+    *pa = *e & VTD_SL_ADDR;
+    *rights = ((*e & VTD_SL_R) ? MAP_R : 0) | ((*e & VTD_SL_W) ? MAP_W : 0);
+    return true;
+}
+
+static uint64_t sl_count(uint64_t table, unsigned level)
+{
+    const uint64_t *t = phys_to_virt(table);
+    uint64_t n = 0;
+    for (unsigned i = 0; i < 512; i++)
+        if (t[i] & (VTD_SL_R | VTD_SL_W))
+            n += level ? sl_count(t[i] & VTD_SL_ADDR, level - 1) : 1;
+    return n;
+}
+
+uint64_t vtd_count(const struct pd *pd) { return pd->dma.table ? sl_count(pd->dma.table, 3) : 0; }
 #endif

@@ -127,4 +127,8 @@ void vtd_poll_faults(void);
  * of the PD with that id, 0 if none) or that points elsewhere than that
  * PD's table; -1 if every one is right. */
 int vtd_stale_context(uint64_t (*table_of_did)(uint16_t did));
+/* The PD's DMA mapping of `va` (rights MAP_R/MAP_W), false if none; and how
+ * many pages its DMA space maps. */
+bool vtd_translate(const struct pd *pd, uint64_t va, uint64_t *pa, unsigned *rights);
+uint64_t vtd_count(const struct pd *pd);
 #endif
