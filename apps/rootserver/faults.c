@@ -4,7 +4,9 @@
  * EC's; an EC the component created starts at nova_ec_entry); a page fault
  * inside its segments, stack, heap or shared regions gets that page; any
  * other exception is reported and the component's EC is shut down (the
- * reply's non-canonical RIP makes the kernel do it), the rest runs on. */
+ * reply's non-canonical RIP makes the kernel do it), the rest runs on; a
+ * component whose plan says so is then restarted (restart.c). A RECALL
+ * (after such a restart) gets the portals the component uses again. */
 #define NOVA_WANT_NAMES
 #include "rootserver.h"
 
@@ -23,7 +25,8 @@ static void crash(unsigned i, unsigned event, const struct nova_utcb_arch *a)
     nova_printf("rootserver: component %s crashed: #%s at rip=0x%lx", components[i].plan->name, name, a->rip);
     if (event == NOVA_EXC_PF)
         nova_printf(", fault address 0x%lx", a->qual[1]);
-    nova_printf(" (error code 0x%lx); the other components run on\n", a->qual[0]);
+    nova_printf(" (error code 0x%lx)", a->qual[0]);
+    restart_crashed(i);
 }
 
 static void map_page(struct nova_utcb *u, uint64_t addr, uint64_t pa, unsigned perms)
@@ -40,11 +43,16 @@ static void fault_entry(uint64_t pid)
     unsigned i = (unsigned)(pid >> 8), event = (unsigned)(pid & 0xff);
     uint64_t pa;
     unsigned perms;
-    if (event == NOVA_EVT_STARTUP) {
+    if (pid == RESTART_PID) {
+        restart_run();
+        u->head.items = 0;
+    } else if (event == NOVA_EVT_STARTUP) {
         component_startup_reply(i, u);
     } else if (event == NOVA_EXC_PF && !(u->data.arch.qual[0] & 1) &&
                component_page(i, u->data.arch.qual[1], &pa, &perms)) {
         map_page(u, u->data.arch.qual[1], pa, perms);
+    } else if (event == NOVA_EVT_RECALL) {
+        component_recall_reply(i, u);
     } else {
         crash(i, event, &u->data.arch);
         u->head.items = 0;
@@ -58,6 +66,12 @@ bool faults_init(void)
 {
     return nova_create_ec(FAULT_EC, ROOT_PD, nova_boot_cpu, FAULT_UTCB,
                           (uintptr_t)&fault_stack[sizeof fault_stack] - 8, 0, 0) == NOVA_SUCCESS;
+}
+
+bool faults_restart_portal(uint64_t sel)
+{
+    return nova_create_pt(sel, ROOT_PD, FAULT_EC, 0, (uintptr_t)fault_entry) == NOVA_SUCCESS &&
+           nova_pt_ctrl(sel, RESTART_PID) == NOVA_SUCCESS;
 }
 
 uint64_t faults_portal_block(unsigned i)

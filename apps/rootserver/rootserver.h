@@ -32,6 +32,11 @@ unsigned hip_mem_count(const struct nova_hip *hip);
 const struct nova_hip_mem *hip_mem_at(const struct nova_hip *hip, unsigned i);
 bool frames_init(const struct nova_hip *hip);
 uint64_t frame_alloc(void);   /* a zeroed page's physical address; 0 if none */
+/* The same, for component i's memory: frames_release(i) revokes every
+ * delegation of the pages allocated so and takes them back. Returns how
+ * many. */
+uint64_t frame_alloc_for(unsigned component);
+unsigned frames_release(unsigned component);
 /* Guest memory: the highest naturally aligned block of `size` bytes (a
  * power of two) of available RAM that nothing else uses, taken from the
  * kernel, mapped rwx in the window and zeroed; call before frames_init,
@@ -61,6 +66,8 @@ struct component {
     uint64_t guest_pa;          /* its guest memory block */
     bool created, running;
     bool started;               /* its main EC has had its STARTUP: later ones are its own ECs' */
+    unsigned restarts;          /* how often it was restarted (restart.c) */
+    bool restart_due;           /* crashed, to be restarted */
 };
 
 extern const struct nvpl_header *plan;
@@ -76,6 +83,10 @@ void component_start(unsigned index);
 /* The typed items and registers of its STARTUP reply: the main EC's the
  * first time, then those of an EC the component created itself. */
 void component_startup_reply(unsigned index, struct nova_utcb *u);
+/* The reply to a RECALL of its EC: the portals of its `uses` again, at
+ * their selectors (after a restart of the component offering one), and its
+ * registers unchanged. */
+void component_recall_reply(unsigned index, struct nova_utcb *u);
 /* The page that backs `addr` in the component: its physical address and
  * permissions, allocated and filled on first use; false if none does. */
 bool component_page(unsigned index, uint64_t addr, uint64_t *pa, unsigned *perms);
@@ -123,6 +134,16 @@ bool devices_prepare(unsigned index);
 /* Their typed items for its STARTUP reply. */
 void devices_grant(struct items *it, unsigned index);
 
+/* --- restarting crashed components (restart.c) ----------------------------- */
+/* Component i crashed (reported up to the rip): finish the report and, if
+ * its plan allows another restart, have it restarted. */
+void restart_crashed(unsigned index);
+bool restart_init(void);        /* before any component starts */
+_Noreturn void restart_loop(void);   /* the main EC: restarts what crashed */
+void restart_run(void);         /* on the fault EC: restart every component due */
+#define RESTART_PID 0xffffu     /* the fault EC's portal that restart_loop calls */
+
 /* --- the pager and crash reporter (faults.c) ----------------------------- */
 bool faults_init(void);
 uint64_t faults_portal_block(unsigned index);   /* creates 32 event portals */
+bool faults_restart_portal(uint64_t sel);       /* a portal to restart_run */

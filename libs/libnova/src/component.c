@@ -121,6 +121,8 @@ enum nova_status console_write(const char *s, size_t n)
         pack_bytes(&u->data.words[1], s, chunk);
         u->head.items = nova_utcb_items(1 + words, 0);
         st = nova_call(console_sel, 0);
+        if (st != NOVA_SUCCESS)
+            break;   /* the driver died (COM_ABT) or its portal went (BAD_CAP): tell the caller */
         s += chunk;
         n -= chunk;
     }

@@ -125,7 +125,10 @@ bool console_connected(void);
 void console_set_sink(console_sink_fn sink);
 /* Write n bytes (split into calls of at most CONSOLE_MAX_BYTES). Output is
  * dropped if neither console_init nor console_set_sink was called. Returns
- * the status of the last portal call (NOVA_SUCCESS for a sink or nothing). */
+ * NOVA_SUCCESS (also for a sink or nothing), or the status of the first
+ * portal call that failed, after which nothing more is sent: COM_ABT when
+ * the driver died in the call, BAD_CAP while a restarted driver's portal
+ * has not reached this component yet. Never waits for a driver to return. */
 enum nova_status console_write(const char *s, size_t n);
 
 /* --- console input -------------------------------------------------------------

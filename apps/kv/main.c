@@ -1,0 +1,56 @@
+/*
+ * kv: a tiny key-value store served on the portal "kv", standing in for a
+ * driver that can crash (projects/restart). Its state lives in its own
+ * memory only, so a restarted kv starts empty. Requests: w0 = operation,
+ *   KV_PUT  w1 = key, w2 = value       -> w0 = KV_OK, or KV_FULL
+ *   KV_GET  w1 = key                   -> w0 = KV_OK, w1 = value; or KV_NOENT
+ *   KV_CRASH                           -> none: the handler executes ud2
+ * anything else (or no w0) -> w0 = KV_BADOP. The protocol is in
+ * apps/kv/kv.h, shared with kv_client.
+ */
+#include <stdio.h>
+#include <nova/component.h>
+#include "kv.h"
+
+#define SLOTS 16
+
+static struct { uint64_t key, value; bool used; } store[SLOTS];
+
+static uint64_t kv_call(uint64_t pid, struct nova_utcb *u)
+{
+    (void)pid;
+    uint64_t n = nova_utcb_items_u(u->head.items);
+    uint64_t op = n >= 1 ? u->data.words[0] : 0, key = n >= 2 ? u->data.words[1] : 0,
+             value = n >= 3 ? u->data.words[2] : 0;
+    switch (op) {
+    case KV_PUT:
+        for (unsigned s = 0; s < SLOTS; s++)
+            if (!store[s].used || store[s].key == key) {
+                store[s].key = key, store[s].value = value, store[s].used = true;
+                u->data.words[0] = KV_OK;
+                return 1;
+            }
+        u->data.words[0] = KV_FULL;
+        return 1;
+    case KV_GET:
+        for (unsigned s = 0; s < SLOTS; s++)
+            if (store[s].used && store[s].key == key) {
+                u->data.words[0] = KV_OK;
+                u->data.words[1] = store[s].value;
+                return 2;
+            }
+        u->data.words[0] = KV_NOENT;
+        return 1;
+    case KV_CRASH:
+        __builtin_trap();   /* ud2: the root server sees #UD in the middle of the call */
+    default:
+        u->data.words[0] = KV_BADOP;
+        return 1;
+    }
+}
+
+int main(void)
+{
+    printf("kv: component %u ready\n", nova_component.index);
+    component_serve(kv_call);
+}
