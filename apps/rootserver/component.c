@@ -132,6 +132,7 @@ bool component_create(unsigned i, const struct module *m)
     if (c->vm && !vm_describe(c))
         return false;
     c->started = false;
+    c->own_ecs = 0;
     if (!c->sel_base)   /* a restart keeps the event portals */
         c->sel_base = faults_portal_block(i);
     uint64_t b = c->sel_base;
@@ -244,6 +245,7 @@ void component_startup_reply(unsigned i, struct nova_utcb *u)
 {
     struct component *c = &components[i];
     if (c->started) {
+        c->own_ecs++;
         own_ec_startup_reply(c, u);
         return;
     }

@@ -27,7 +27,14 @@
  *
  * With the debug extension it compares the kernel memory charged to the
  * root before the teardown and after the new component is built: equal
- * when the old one left nothing behind. */
+ * when the old one left nothing behind.
+ *
+ * Not reached: ECs the component created itself (component_ec_create).
+ * Their capabilities live only in its own object space, and each holds its
+ * PD, so the PD never dies: they keep running in it with its ports and
+ * GSI semaphores (delegated from the kernel with the H bit), and its kernel
+ * memory stays charged. That is reported; undoing it needs the kernel to
+ * destroy a PD's objects when the PD's last capability goes. */
 #include "rootserver.h"
 
 #define RESTART_SM 0x103   /* restart_loop waits on it */
@@ -105,6 +112,9 @@ static void restart_one(unsigned i)
     c->restarts++;
     uint64_t before = 0, after = 0;
     bool charged = root_charge(&before);
+    if (c->own_ecs)   /* their capabilities are in its own space only: see docs/components.md */
+        nova_printf("rootserver: component %s: %u EC(s) it created itself keep its old PD: a restart cannot "
+                    "reclaim them\n", name, c->own_ecs);
     teardown(i);
     uint32_t module = c->plan->module;
     if (module >= boot_module_count || !component_create(i, &boot_modules[module])) {

@@ -66,6 +66,7 @@ struct component {
     uint64_t guest_pa;          /* its guest memory block */
     bool created, running;
     bool started;               /* its main EC has had its STARTUP: later ones are its own ECs' */
+    unsigned own_ecs;           /* ECs it created itself (their STARTUPs) */
     unsigned restarts;          /* how often it was restarted (restart.c) */
     bool restart_due;           /* crashed, to be restarted */
 };
