@@ -3,6 +3,7 @@
 #define KV_PUT   1u
 #define KV_GET   2u
 #define KV_CRASH 3u
+#define KV_EXIT  4u   /* w1 = exit code */
 
 #define KV_OK    0u
 #define KV_NOENT 1u

@@ -5,10 +5,12 @@
  *   KV_PUT  w1 = key, w2 = value       -> w0 = KV_OK, or KV_FULL
  *   KV_GET  w1 = key                   -> w0 = KV_OK, w1 = value; or KV_NOENT
  *   KV_CRASH                           -> none: the handler executes ud2
+ *   KV_EXIT  w1 = code                 -> none: the handler calls exit(code)
  * anything else (or no w0) -> w0 = KV_BADOP. The protocol is in
  * apps/kv/kv.h, shared with kv_client.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <nova/component.h>
 #include "kv.h"
 
@@ -43,6 +45,8 @@ static uint64_t kv_call(uint64_t pid, struct nova_utcb *u)
         return 1;
     case KV_CRASH:
         __builtin_trap();   /* ud2: the root server sees #UD in the middle of the call */
+    case KV_EXIT:
+        exit((int)key);   /* the root server reports the exit and handles it as a crash */
     default:
         u->data.words[0] = KV_BADOP;
         return 1;

@@ -8,7 +8,8 @@
  * COM_ABT instead of hanging; call until the server answers again (the
  * root server restarts it and gives this client the new portal at the same
  * selector), check that it is a new instance (its store is empty) and that
- * it works. Then crash kv_limited twice: after its one restart it stays
+ * it works. Then the same with KV_EXIT, on which kv calls exit(7). Then
+ * crash kv_limited twice: after its one restart it stays
  * dead, and calls to it return an error, never hang. Each check prints a
  * line; the last one says whether all passed.
  *
@@ -62,15 +63,18 @@ static void put_get(const char *name, uint64_t sel, uint64_t value, const char *
         printf("kv_client: %s: put and get ok %s\n", name, when);
 }
 
-/* Send KV_CRASH: the call must come back with COM_ABT. */
-static void crash(const char *name, uint64_t sel)
+/* Send KV_CRASH (or KV_EXIT): the call must come back with COM_ABT. */
+static void crash_with(const char *name, uint64_t sel, uint64_t op)
 {
     uint64_t w0 = 0, w1 = 0;
-    enum nova_status st = kv(sel, KV_CRASH, 0, 0, &w0, &w1);
+    enum nova_status st = kv(sel, op, 7, 0, &w0, &w1);
     CHECK(st == NOVA_COM_ABT, "%s: the call that crashed it returned status %d, not COM_ABT\n", name, st);
     if (st == NOVA_COM_ABT)
-        printf("kv_client: %s: the call in flight when it crashed returned COM_ABT\n", name);
+        printf("kv_client: %s: the call in flight when it %s returned COM_ABT\n", name,
+               op == KV_EXIT ? "exited" : "crashed");
 }
+
+static void crash(const char *name, uint64_t sel) { crash_with(name, sel, KV_CRASH); }
 
 /* Call until the server answers; it must be a new instance, whose store
  * does not hold KEY. */
@@ -101,6 +105,10 @@ int main(void)
         wait_back(name, SEL_KV);
         put_get(name, SEL_KV, 2000 + round, "after the restart");
     }
+    /* an exit of a restartable server counts as a crash: kv's third and last restart */
+    put_get("kv round 3", SEL_KV, 1003, "before the exit");
+    crash_with("kv round 3", SEL_KV, KV_EXIT);
+    wait_back("kv round 3", SEL_KV);
     /* kv_limited may be restarted once: the second crash leaves it dead */
     put_get("kv_limited", SEL_KV_LIMITED, 3000, "before the crash");
     crash("kv_limited", SEL_KV_LIMITED);

@@ -129,6 +129,7 @@ bool component_create(unsigned i, const struct module *m)
     c->entry = c->img.entry;
     c->portal_entry = elf_symbol(c->elf, c->elf_size, "nova_portal_entry");
     c->ec_entry = elf_symbol(c->elf, c->elf_size, "nova_ec_entry");
+    c->exit_trap = elf_symbol(c->elf, c->elf_size, "nova_component_exit_trap");
     if (c->vm && !vm_describe(c))
         return false;
     c->started = false;

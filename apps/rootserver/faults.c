@@ -5,7 +5,8 @@
  * inside its segments, stack, heap or shared regions gets that page; any
  * other exception is reported and the component's EC is shut down (the
  * reply's non-canonical RIP makes the kernel do it), the rest runs on; a
- * component whose plan says so is then restarted (restart.c). A RECALL
+ * component whose plan says so is then restarted (restart.c). A #UD at
+ * nova_component_exit_trap is its exit: reported as that, handled alike. A RECALL
  * (after such a restart) gets the portals the component uses again. */
 #define NOVA_WANT_NAMES
 #include "rootserver.h"
@@ -18,6 +19,27 @@
                     NOVA_MTD_R8_R15)
 
 static uint8_t fault_stack[16384] __attribute__((aligned(16)));
+
+static bool is_exit(unsigned i, unsigned event, const struct nova_utcb_arch *a)
+{
+    return event == NOVA_EXC_UD && components[i].exit_trap && a->rip == components[i].exit_trap;
+}
+
+/* Its exit (nova_component_exit): reported; a component that serves
+ * portals or is restartable is then handled as crashed (its callers must
+ * not wait for it), any other goes back to nova_component_exit, which
+ * blocks for good. Returns whether it is to be shut down. */
+static bool exited(unsigned i, const struct nova_utcb_arch *a)
+{
+    const struct component *c = &components[i];
+    nova_printf("rootserver: component %s exited with code %d", c->plan->name, (int)a->rdi);
+    if (!c->plan->portal_count && !c->plan->restart_max) {
+        nova_printf("\n");
+        return false;
+    }
+    restart_crashed(i);
+    return true;
+}
 
 static void crash(unsigned i, unsigned event, const struct nova_utcb_arch *a)
 {
@@ -53,8 +75,13 @@ static void fault_entry(uint64_t pid)
         map_page(u, u->data.arch.qual[1], pa, perms);
     } else if (event == NOVA_EVT_RECALL) {
         component_recall_reply(i, u);
+    } else if (is_exit(i, event, &u->data.arch) && !exited(i, &u->data.arch)) {
+        u->head.items = 0;
+        u->data.arch.mtd = NOVA_MTD_EIP;
+        u->data.arch.rip += 2;   /* past the ud2: back in nova_component_exit */
     } else {
-        crash(i, event, &u->data.arch);
+        if (!is_exit(i, event, &u->data.arch))
+            crash(i, event, &u->data.arch);
         u->head.items = 0;
         u->data.arch.mtd = NOVA_MTD_EIP;
         u->data.arch.rip = 0x8000000000000000ull;   /* not canonical: the kernel shuts the EC down */

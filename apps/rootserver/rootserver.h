@@ -59,6 +59,7 @@ struct component {
     const uint8_t *elf;
     uint64_t elf_size, entry, portal_entry;
     uint64_t ec_entry;          /* nova_ec_entry: where its own ECs start, 0 if it has none */
+    uint64_t exit_trap;         /* nova_component_exit_trap: its #UD there is an exit, 0 if none */
     struct elf_image img;       /* checked: segments inside user space */
     uint64_t sel_base;          /* its block of selectors in the root */
     const struct nvpl_vm *vm;   /* the VM it runs, or 0 */

@@ -1,7 +1,7 @@
 # restart: a kv server that crashes on request is restarted by the root
 # server with the same grants; its client's call in flight gets COM_ABT and
-# its calls after the restart work. kv_limited is restarted once only and
-# then stays dead.
+# its calls after the restart work, twice after a crash, once after exit().
+# kv_limited is restarted once only and then stays dead.
 set(NOVUM_ROOT_TASK rootserver)
 set(NOVUM_SYSTEM ${CMAKE_CURRENT_LIST_DIR}/system.toml)
 set(leak "")
@@ -21,6 +21,11 @@ set(NOVUM_BOOT_EXPECT
     "kv_client: kv round 2: the call in flight when it crashed returned COM_ABT"
     "kv_client: kv round 2: back after [0-9]+ failed calls"
     "kv_client: kv round 2: put and get ok after the restart"
+    "kv_client: kv round 3: put and get ok before the exit"
+    "rootserver: component kv exited with code 7. restarting it \\(restart 3 of 3\\)"
+    "rootserver: component kv restarted \\(restart 3 of 3\\)${leak}"
+    "kv_client: kv round 3: the call in flight when it exited returned COM_ABT"
+    "kv_client: kv round 3: back after [0-9]+ failed calls"
     "rootserver: component kv_limited crashed: #UD .*restarting it \\(restart 1 of 1\\)"
     "rootserver: component kv_limited restarted \\(restart 1 of 1\\)${leak}"
     "kv_client: kv_limited: back after"

@@ -26,10 +26,18 @@ void nova_component_init(const struct nova_component_start *start)
 
 static _Noreturn void wait_for_calls(void);
 
+/* The instruction the root server knows as exit (ELF symbol
+ * nova_component_exit_trap): its #UD, with the code in RDI, makes the root
+ * report the exit and shut the EC down. */
+__asm__(".text\n.global nova_component_exit_trap\n.type nova_component_exit_trap, @function\n"
+        "nova_component_exit_trap: ud2\n.size nova_component_exit_trap, 2\n");
+
 _Noreturn void nova_component_exit(int code)
 {
     nova_component_exit_code = code;
     serve_handler = 0;
+    __asm__ volatile("call nova_component_exit_trap" : : "D"((uint64_t)(int64_t)code) : "memory");
+    /* A root task that resumes it (none does): block for good. */
     if (nova_create_sm(NOVA_COMPONENT_SEL_EXIT_SM, NOVA_COMPONENT_SEL_PD, 0) == NOVA_SUCCESS)
         while (nova_sm_ctrl(NOVA_COMPONENT_SEL_EXIT_SM, NOVA_FLAG_SM_CTRL_DN) == NOVA_SUCCESS)
             ;   /* nobody else holds the semaphore: never woken */

@@ -82,11 +82,17 @@ struct nova_component_start {
  * anything else. */
 void nova_component_init(const struct nova_component_start *start);
 
-/* Stop for good: the main EC blocks forever (a down on a fresh semaphore at
- * NOVA_COMPONENT_SEL_EXIT_SM that nobody can up). The code is kept in
- * nova_component_exit_code for a debugger; nothing is printed and the
- * machine keeps running (components do not own the debug exit). Called
- * from inside a portal handler, the caller stays blocked. */
+/* Stop for good: the main EC executes the instruction at the ELF symbol
+ * nova_component_exit_trap (ud2) with the code in RDI, and the root server
+ * reports "component NAME exited with code N". A component that offers
+ * portals, or is restartable, is then handled as crashed: its EC is shut
+ * down, so calls to its portals answer COM_ABT (a caller in the middle of
+ * one too, when called from a handler) instead of waiting, and it is
+ * restarted if its plan says so. Any other component's EC goes back here
+ * and blocks forever (a down on a fresh semaphore at
+ * NOVA_COMPONENT_SEL_EXIT_SM that nobody can up). The code is also kept
+ * in nova_component_exit_code for a debugger; the machine keeps running
+ * (components do not own the debug exit), and its other ECs run on. */
 _Noreturn void nova_component_exit(int code);
 extern volatile int nova_component_exit_code;
 
