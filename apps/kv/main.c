@@ -7,7 +7,8 @@
  *   KV_CRASH                           -> none: the handler executes ud2
  *   KV_EXIT  w1 = code                 -> none: the handler calls exit(code)
  * anything else (or no w0) -> w0 = KV_BADOP. The protocol is in
- * apps/kv/kv.h, shared with kv_client.
+ * apps/kv/kv.h, shared with kv_client. It has a worker EC of its own
+ * (component_ec_create) that does nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,8 +54,18 @@ static uint64_t kv_call(uint64_t pid, struct nova_utcb *u)
     }
 }
 
+/* An EC of its own, as a driver's interrupt thread would be: it returns at
+ * once and then waits for calls that never come. A restart must take it
+ * along (the root server's object service makes it). */
+static uint8_t worker_stack[4096] __attribute__((aligned(16)));
+static void worker(void *arg) { (void)arg; }
+
 int main(void)
 {
+    enum nova_status st = component_ec_create(0x80, 0x81, 0, worker_stack, sizeof worker_stack, worker, 0,
+                                              nova_qpd(10000, 15));
+    if (st != NOVA_SUCCESS)
+        printf("kv: FAILED to create its worker EC: status %d\n", st);
     printf("kv: component %u ready\n", nova_component.index);
     component_serve(kv_call);
 }

@@ -6,13 +6,6 @@
 #include "string.h"
 
 #define PAGE 4096ull
-/* Each component's block of the root's object space holds its event
- * portals at 0..EXC-1 (faults.c) and its PD, EC and SC at the selectors the
- * component finds them at (nova/component.h), then the portals it offers. */
-#define BLK_PD     NOVA_COMPONENT_SEL_PD
-#define BLK_EC     NOVA_COMPONENT_SEL_EC
-#define BLK_SC     NOVA_COMPONENT_SEL_SC
-#define BLK_OFFERS 0x40
 
 struct component components[MAX_COMPONENTS];
 unsigned component_count;
@@ -133,7 +126,6 @@ bool component_create(unsigned i, const struct module *m)
     if (c->vm && !vm_describe(c))
         return false;
     c->started = false;
-    c->own_ecs = 0;
     if (!c->sel_base)   /* a restart keeps the event portals */
         c->sel_base = faults_portal_block(i);
     uint64_t b = c->sel_base;
@@ -246,7 +238,6 @@ void component_startup_reply(unsigned i, struct nova_utcb *u)
 {
     struct component *c = &components[i];
     if (c->started) {
-        c->own_ecs++;
         own_ec_startup_reply(c, u);
         return;
     }
@@ -257,6 +248,7 @@ void component_startup_reply(unsigned i, struct nova_utcb *u)
         { NOVA_COMPONENT_SEL_PD, NOVA_PERM_PD_ALL },
         { NOVA_COMPONENT_SEL_EC, NOVA_PERM_EC_ALL },
         { NOVA_COMPONENT_SEL_SC, NOVA_PERM_SC_ALL },
+        { NOVA_COMPONENT_SEL_ROOT, NOVA_PERM_PT_CALL },   /* its object service */
     };
     for (unsigned k = 0; k < sizeof own / sizeof own[0]; k++)
         add_item(&it, nova_item_delegate(own[k].sel, 0, 0, 0),

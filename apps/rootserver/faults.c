@@ -68,6 +68,8 @@ static void fault_entry(uint64_t pid)
     if (pid == RESTART_PID) {
         restart_run();
         u->head.items = 0;
+    } else if (event == SERVICE_EVENT) {
+        component_service(i, u);
     } else if (event == NOVA_EVT_STARTUP) {
         component_startup_reply(i, u);
     } else if (event == NOVA_EXC_PF && !(u->data.arch.qual[0] & 1) &&
@@ -108,5 +110,8 @@ uint64_t faults_portal_block(unsigned i)
         if (nova_create_pt(base + v, ROOT_PD, FAULT_EC, MTD_ALL, (uintptr_t)fault_entry) != NOVA_SUCCESS ||
             nova_pt_ctrl(base + v, (uint64_t)i << 8 | v) != NOVA_SUCCESS)
             return 0;
+    if (nova_create_pt(base + BLK_ROOT_PT, ROOT_PD, FAULT_EC, 0, (uintptr_t)fault_entry) != NOVA_SUCCESS ||
+        nova_pt_ctrl(base + BLK_ROOT_PT, (uint64_t)i << 8 | SERVICE_EVENT) != NOVA_SUCCESS)
+        return 0;
     return base;
 }

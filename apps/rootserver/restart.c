@@ -25,16 +25,20 @@
  *    blocked in a call first learns the call's status), comes to the pager,
  *    whose reply delegates its `uses` portals again at the same selectors.
  *
- * With the debug extension it compares the kernel memory charged to the
- * root before the teardown and after the new component is built: equal
- * when the old one left nothing behind.
+ * With the debug extension it reads the kernel memory charged to the root
+ * after each teardown: from the second restart of a component on it must
+ * be what it was after the first, else an instance left something behind
+ * (given that the other components' objects from the root did not change
+ * in between).
  *
- * Not reached: ECs the component created itself (component_ec_create).
- * Their capabilities live only in its own object space, and each holds its
- * PD, so the PD never dies: they keep running in it with its ports and
- * GSI semaphores (delegated from the kernel with the H bit), and its kernel
- * memory stays charged. That is reported; undoing it needs the kernel to
- * destroy a PD's objects when the PD's last capability goes. */
+ * ECs and SCs a component makes with component_ec_create come from the
+ * root's object service (objects.c), so the root owns them and revokes
+ * them here. Not reached: objects the component creates itself with
+ * create_* on its own PD (a semaphore, say). Their capabilities live only
+ * in its own object space and each holds its PD, so the PD never dies:
+ * such ECs keep running in it with its ports and GSI semaphores (delegated
+ * from the kernel with the H bit), and its kernel memory stays charged,
+ * which the comparison reports as LEAKED. */
 #include "rootserver.h"
 
 #define RESTART_SM 0x103   /* restart_loop waits on it */
@@ -42,9 +46,6 @@
 #define RESTART_PT 0x105   /* bound to the fault EC, PID RESTART_PID */
 #define ROOT_EC    (NOVA_EXC_SELECTORS + 1)
 #define OBJ_ALL    0x1fu   /* every permission bit of every object type */
-
-/* The block's selectors (component.c). */
-#define BLK_OFFERS 0x40
 
 void restart_crashed(unsigned i)
 {
@@ -79,12 +80,17 @@ static void teardown(unsigned i)
 {
     struct component *c = &components[i];
     uint64_t b = c->sel_base;
-    drop(b + NOVA_COMPONENT_SEL_SC, 0, NOVA_FLAG_REVOKE_SR);
-    drop(b + NOVA_COMPONENT_SEL_EC, 0, NOVA_FLAG_REVOKE_SR);
+    for (unsigned s = 0; s < NOVA_COMPONENT_EC_SLOTS; s++) {   /* what its object service made */
+        drop(b + BLK_OWN_SC(s), 0, NOVA_FLAG_REVOKE_SR);
+        drop(b + BLK_OWN_EC(s), 0, NOVA_FLAG_REVOKE_SR);
+    }
+    drop(b + BLK_SC, 0, NOVA_FLAG_REVOKE_SR);
+    drop(b + BLK_EC, 0, NOVA_FLAG_REVOKE_SR);
     for (uint32_t k = 0; k < c->plan->portal_count; k++)
         drop(b + BLK_OFFERS + k, 0, NOVA_FLAG_REVOKE_SR);
-    drop(b + NOVA_COMPONENT_SEL_PD, 0, NOVA_FLAG_REVOKE_SR);
+    drop(b + BLK_PD, 0, NOVA_FLAG_REVOKE_SR);
     drop(b, (uint64_t)__builtin_ctz(NOVA_EXC_SELECTORS), 0);   /* its copies of the event portals */
+    drop(b + BLK_ROOT_PT, 0, 0);                                 /* and of its object service */
     frames_release(i);
     c->created = c->running = c->started = false;
 }
@@ -110,12 +116,9 @@ static void restart_one(unsigned i)
     const char *name = c->plan->name;
     c->restart_due = false;
     c->restarts++;
-    uint64_t before = 0, after = 0;
-    bool charged = root_charge(&before);
-    if (c->own_ecs)   /* their capabilities are in its own space only: see docs/components.md */
-        nova_printf("rootserver: component %s: %u EC(s) it created itself keep its old PD: a restart cannot "
-                    "reclaim them\n", name, c->own_ecs);
     teardown(i);
+    uint64_t charge = 0;
+    bool charged = root_charge(&charge);
     uint32_t module = c->plan->module;
     if (module >= boot_module_count || !component_create(i, &boot_modules[module])) {
         nova_printf("rootserver: component %s: cannot build it again: it stays dead\n", name);
@@ -129,11 +132,14 @@ static void restart_one(unsigned i)
         if (j != i && components[j].running && uses_from(j, i))
             nova_ec_ctrl(components[j].sel_base + NOVA_COMPONENT_SEL_EC);
     nova_printf("rootserver: component %s restarted (restart %u of %u)", name, c->restarts, c->plan->restart_max);
-    if (charged && root_charge(&after))
-        nova_printf("; root kernel memory %lu bytes before the teardown, %lu after the rebuild: %s\n", before,
-                    after, before == after ? "nothing leaked" : "LEAKED");
-    else
+    if (!charged)
         nova_printf("\n");
+    else if (c->restarts == 1)
+        nova_printf("; root kernel memory after the teardown: %lu bytes\n", charge);
+    else
+        nova_printf("; root kernel memory after the teardown: %lu bytes, %s\n", charge,
+                    charge == c->torn_down_charge ? "as after the last one: nothing leaked" : "LEAKED");
+    c->torn_down_charge = charge;
 }
 
 void restart_run(void)

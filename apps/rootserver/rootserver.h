@@ -51,6 +51,18 @@ extern struct module boot_modules[MAX_MODULES];
 extern unsigned boot_module_count;
 
 /* --- components (component.c) ------------------------------------------- */
+/* Each component's block of the root's object space (sel_base): its event
+ * portals at 0..EXC-1 (faults.c), its PD, EC and SC where the component
+ * finds them (nova/component.h), the portal of its object service, the
+ * portals it offers, and the ECs and SCs the service made for it. */
+#define BLK_PD        NOVA_COMPONENT_SEL_PD
+#define BLK_EC        NOVA_COMPONENT_SEL_EC
+#define BLK_SC        NOVA_COMPONENT_SEL_SC
+#define BLK_ROOT_PT   NOVA_COMPONENT_SEL_ROOT
+#define BLK_OFFERS    0x40
+#define BLK_OWN_EC(s) (0x80u + 2u * (s))   /* slot s < NOVA_COMPONENT_EC_SLOTS */
+#define BLK_OWN_SC(s) (0x81u + 2u * (s))
+#define SERVICE_EVENT 0x80u                 /* its PID: index << 8 | SERVICE_EVENT */
 #define COMPONENT_STACK  0x00007ffff0000000ull   /* top of the main stack */
 #define COMPONENT_HEAP   0x0000000040000000ull
 
@@ -67,9 +79,9 @@ struct component {
     uint64_t guest_pa;          /* its guest memory block */
     bool created, running;
     bool started;               /* its main EC has had its STARTUP: later ones are its own ECs' */
-    unsigned own_ecs;           /* ECs it created itself (their STARTUPs) */
     unsigned restarts;          /* how often it was restarted (restart.c) */
     bool restart_due;           /* crashed, to be restarted */
+    uint64_t torn_down_charge;  /* the root's kernel memory after its last teardown */
 };
 
 extern const struct nvpl_header *plan;
@@ -89,6 +101,8 @@ void component_startup_reply(unsigned index, struct nova_utcb *u);
  * their selectors (after a restart of the component offering one), and its
  * registers unchanged. */
 void component_recall_reply(unsigned index, struct nova_utcb *u);
+/* A call of its object service (objects.c, nova/component.h): the reply. */
+void component_service(unsigned index, struct nova_utcb *u);
 /* The page that backs `addr` in the component: its physical address and
  * permissions, allocated and filled on first use; false if none does. */
 bool component_page(unsigned index, uint64_t addr, uint64_t *pa, unsigned *perms);
