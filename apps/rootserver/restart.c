@@ -11,10 +11,11 @@
  * that keep their CPU busy never leave it, and it must not overtake them
  * then either. restart_run then, per component due:
  *
- *  - tears it down: revokes its SC, main EC, the portals it offers and its
- *    PD in the root (and with them every copy: its clients' portals at
- *    NOVA_COMPONENT_SEL_USE(k) and its own capabilities), the copies of its
- *    event portals, and every delegation of the pages allocated for it,
+ *  - tears it down: revokes the ECs and SCs its object service made, its
+ *    SC, main EC, the portals it offers and its PD in the root (and with
+ *    them every copy: its clients' portals at NOVA_COMPONENT_SEL_USE(k) and
+ *    its own capabilities), the copies of its event portals and object
+ *    service, and every delegation of the pages allocated for it,
  *    which go back to the pool. With nothing left referring to it, the
  *    kernel destroys the PD with its spaces: its ports, GSI semaphores and
  *    mappings go, and its kernel memory returns to the root;
