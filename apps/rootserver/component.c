@@ -6,13 +6,6 @@
 #include "string.h"
 
 #define PAGE 4096ull
-/* Each component's block of the root's object space holds its event
- * portals at 0..EXC-1 (faults.c) and its PD, EC and SC at the selectors the
- * component finds them at (nova/component.h), then the portals it offers. */
-#define BLK_PD     NOVA_COMPONENT_SEL_PD
-#define BLK_EC     NOVA_COMPONENT_SEL_EC
-#define BLK_SC     NOVA_COMPONENT_SEL_SC
-#define BLK_OFFERS 0x40
 
 struct component components[MAX_COMPONENTS];
 unsigned component_count;
@@ -88,7 +81,7 @@ static bool vm_describe(struct component *c)
             return false;
         }
     }
-    if (!(c->vm_desc_pa = frame_alloc())) {
+    if (!(c->vm_desc_pa = frame_alloc_for((unsigned)(c - components)))) {
         nova_printf("rootserver: component %s: no memory for its VM description\n", name);
         return false;
     }
@@ -129,9 +122,12 @@ bool component_create(unsigned i, const struct module *m)
     c->entry = c->img.entry;
     c->portal_entry = elf_symbol(c->elf, c->elf_size, "nova_portal_entry");
     c->ec_entry = elf_symbol(c->elf, c->elf_size, "nova_ec_entry");
+    c->exit_trap = elf_symbol(c->elf, c->elf_size, "nova_component_exit_trap");
     if (c->vm && !vm_describe(c))
         return false;
-    c->sel_base = faults_portal_block(i);
+    c->started = false;
+    if (!c->sel_base)   /* a restart keeps the event portals */
+        c->sel_base = faults_portal_block(i);
     uint64_t b = c->sel_base;
     if (!b || nova_create_pd(b + BLK_PD, ROOT_PD, nova_crd_obj(b, exc_order(), NOVA_PERM_PT_ALL)) != NOVA_SUCCESS ||
         nova_create_ec(b + BLK_EC, b + BLK_PD, p->cpu, NOVA_COMPONENT_UTCB, COMPONENT_STACK, 0,
@@ -203,6 +199,25 @@ static uint64_t use_selector(const struct nvpl_component *p, const char *name)
     return 0;
 }
 
+/* The portals of its `uses` at NOVA_COMPONENT_SEL_USE(k). */
+static void grant_uses(struct items *it, const struct nvpl_component *p)
+{
+    for (uint32_t k = 0; k < p->use_count; k++) {
+        uint64_t sel = portal_selector(nvpl_uses(plan)[p->use_first + k].portal);
+        if (sel)
+            add_item(it, nova_item_delegate(NOVA_COMPONENT_SEL_USE(k), 0, 0, 0),
+                     nova_crd_obj(sel, 0, NOVA_PERM_PT_CALL));
+    }
+}
+
+void component_recall_reply(unsigned i, struct nova_utcb *u)
+{
+    struct items it = { u, 0, false };
+    grant_uses(&it, components[i].plan);
+    u->head.items = nova_utcb_items(0, it.n);
+    u->data.arch.mtd = 0;   /* its registers stay as they are */
+}
+
 /* An EC the component created itself (create_ec with its own PD, event
  * base 0) starts at the ELF symbol nova_ec_entry on the stack it was
  * created with, which holds its function and argument; it gets no grants.
@@ -233,16 +248,12 @@ void component_startup_reply(unsigned i, struct nova_utcb *u)
         { NOVA_COMPONENT_SEL_PD, NOVA_PERM_PD_ALL },
         { NOVA_COMPONENT_SEL_EC, NOVA_PERM_EC_ALL },
         { NOVA_COMPONENT_SEL_SC, NOVA_PERM_SC_ALL },
+        { NOVA_COMPONENT_SEL_ROOT, NOVA_PERM_PT_CALL },   /* its object service */
     };
     for (unsigned k = 0; k < sizeof own / sizeof own[0]; k++)
         add_item(&it, nova_item_delegate(own[k].sel, 0, 0, 0),
                  nova_crd_obj(c->sel_base + own[k].sel, 0, own[k].perms));
-    for (uint32_t k = 0; k < p->use_count; k++) {
-        uint64_t sel = portal_selector(nvpl_uses(plan)[p->use_first + k].portal);
-        if (sel)
-            add_item(&it, nova_item_delegate(NOVA_COMPONENT_SEL_USE(k), 0, 0, 0),
-                     nova_crd_obj(sel, 0, NOVA_PERM_PT_CALL));
-    }
+    grant_uses(&it, p);
     /* the kernel's GSI semaphores follow its idle SCs, one per HIP CPU descriptor */
     for (uint32_t k = 0; k < p->gsi_count; k++)
         add_item(&it, nova_item_delegate(NOVA_COMPONENT_SEL_GSI(k), 1, 0, 0),
@@ -281,7 +292,7 @@ static bool segment_page(const struct component *c, uint64_t addr, uint64_t *pa,
         if (s->type != PT_LOAD || addr < (s->vaddr & ~(PAGE - 1)) || addr >= s->vaddr + s->memsz)
             continue;
         uint64_t page = addr & ~(PAGE - 1);
-        if (!(*pa = frame_alloc()))
+        if (!(*pa = frame_alloc_for((unsigned)(c - components))))
             return false;
         uint8_t *dst = phys_ptr(*pa);
         uint64_t lo = page > s->vaddr ? page : s->vaddr, hi = page + PAGE;
@@ -312,7 +323,7 @@ bool component_page(unsigned i, uint64_t addr, uint64_t *pa, unsigned *perms)
     bool heap = addr >= COMPONENT_HEAP && addr - COMPONENT_HEAP < p->heap_size;
     if (stack || heap) {
         *perms = NOVA_PERM_MEM_R | NOVA_PERM_MEM_W;
-        return (*pa = frame_alloc()) != 0;
+        return (*pa = frame_alloc_for(i)) != 0;
     }
     return segment_page(c, addr, pa, perms);
 }

@@ -7,6 +7,7 @@
  * the component does not start. */
 #define NOVA_WANT_NAMES
 #include "rootserver.h"
+#include "string.h"
 
 #define PAGE         4096ull
 #define RW           (NOVA_PERM_MEM_R | NOVA_PERM_MEM_W)
@@ -251,6 +252,8 @@ static bool prepare(unsigned i, const struct nvpl_component *p)
 bool devices_prepare(unsigned i)
 {
     const struct nvpl_component *p = &nvpl_components(plan)[i];
+    if (granted[i].prepared && p->dma_size)   /* a restart (restart.c): its DMA memory arrives zeroed again */
+        memset(phys_ptr(granted[i].dma_pa), 0, p->dma_size);
     if (!granted[i].prepared && !prepare(i, p)) {
         release_fns(i);
         return false;

@@ -2,7 +2,8 @@
  * of every VM and then the pool for everything else, create every
  * component (modules 2..; a VM's kernel and initrd follow) and start them;
  * a component whose module is refused, or whose VM finds no memory, is
- * left out and the others still start. */
+ * left out and the others still start. Then the main EC restarts
+ * components that crash (restart.c). */
 #include "rootserver.h"
 
 const struct nvpl_header *plan;
@@ -70,12 +71,11 @@ int main(const struct nova_hip *hip, unsigned cpu)
         else if (vm_ok[i] && component_create(i, &mods[module]))
             components[i].created = true, created++;
     }
+    if (!restart_init())   /* before any component can crash */
+        stop("cannot set up restarts");
     for (unsigned i = 0; i < component_count; i++)
         if (components[i].created)
             component_start(i);
     nova_printf("rootserver: %u of %u components started\n", created, component_count);
-    /* nothing more to do here: wait for good */
-    if (nova_create_sm(0x103, ROOT_PD, 0) == NOVA_SUCCESS)
-        nova_sm_ctrl(0x103, NOVA_FLAG_SM_CTRL_DN);
-    stop("could not wait");
+    restart_loop();   /* from now on: restart what crashes, if its plan says so */
 }

@@ -1,7 +1,9 @@
 /* Physical memory for components: the largest free region of RAM (not the
  * kernel's, not a boot module, not below 1 MiB, not a VM's guest memory) up
  * to POOL_MAX, taken from the kernel and mapped at PHYS_WINDOW + PA; pages
- * come from it in order. Guest memory of a VM is one naturally aligned
+ * come from it in order, and pages given back (frames_release, when a
+ * component is restarted) before that. Each page remembers which component
+ * it was allocated for. Guest memory of a VM is one naturally aligned
  * block, chosen before the pool (phys_block_take) and kept out of it. */
 #include "rootserver.h"
 #include "string.h"
@@ -9,7 +11,9 @@
 #define POOL_MAX (64ull << 20)
 #define PAGE 4096ull
 
-static uint64_t pool_next, pool_end;
+static uint64_t pool_start, pool_next, pool_end;
+static uint8_t owner[POOL_MAX / PAGE];   /* per pool page: 0 the root's, i + 1 component i's */
+static uint64_t free_list;               /* pages given back, linked through their first word */
 static struct { uint64_t lo, hi; } blocks[MAX_VMS];   /* guest memory taken so far */
 static unsigned block_count;
 
@@ -127,15 +131,25 @@ bool frames_init(const struct nova_hip *hip)
             pool_end = hi - lo > POOL_MAX ? lo + POOL_MAX : hi;
         }
     }
+    pool_start = pool_next;
     return pool_next < pool_end && phys_map(pool_next, pool_end - pool_next, true);
 }
 
-uint64_t frame_alloc(void)
+/* The root's own pages (who = 0: shared regions, DMA memory, device pages,
+ * taken at boot) come in order from the pool, consecutive as their users
+ * expect; components' pages reuse pages given back first. */
+static uint64_t take(uint8_t who)
 {
-    if (pool_next >= pool_end)
-        return 0;
-    uint64_t pa = pool_next;
-    pool_next += PAGE;
+    uint64_t pa = who ? free_list : 0;
+    if (pa) {
+        free_list = *(uint64_t *)phys_ptr(pa);
+    } else {
+        if (pool_next >= pool_end)
+            return 0;
+        pa = pool_next;
+        pool_next += PAGE;
+    }
+    owner[(pa - pool_start) / PAGE] = who;
     memset(phys_ptr(pa), 0, PAGE);
     return pa;
 }
@@ -160,6 +174,27 @@ bool phys_is_ram(const struct nova_hip *hip, uint64_t lo, uint64_t hi)
             return true;
     }
     return false;
+}
+
+uint64_t frame_alloc(void) { return take(0); }
+
+uint64_t frame_alloc_for(unsigned component) { return take((uint8_t)(component + 1)); }
+
+unsigned frames_release(unsigned component)
+{
+    unsigned n = 0;
+    for (uint64_t pa = pool_start; pa < pool_next; pa += PAGE) {
+        uint8_t *o = &owner[(pa - pool_start) / PAGE];
+        if (*o != component + 1)
+            continue;
+        /* whatever was delegated from it goes, also from a PD that outlives its capabilities */
+        nova_revoke(nova_crd_mem((PHYS_WINDOW + pa) / PAGE, 0, NOVA_PERM_MEM_ALL), 0);
+        *o = 0;
+        *(uint64_t *)phys_ptr(pa) = free_list;
+        free_list = pa;
+        n++;
+    }
+    return n;
 }
 
 unsigned modules_find(const struct nova_hip *hip, struct module *out, unsigned max)

@@ -32,6 +32,11 @@ unsigned hip_mem_count(const struct nova_hip *hip);
 const struct nova_hip_mem *hip_mem_at(const struct nova_hip *hip, unsigned i);
 bool frames_init(const struct nova_hip *hip);
 uint64_t frame_alloc(void);   /* a zeroed page's physical address; 0 if none */
+/* The same, for component i's memory: frames_release(i) revokes every
+ * delegation of the pages allocated so and takes them back. Returns how
+ * many. */
+uint64_t frame_alloc_for(unsigned component);
+unsigned frames_release(unsigned component);
 /* Guest memory: the highest naturally aligned block of `size` bytes (a
  * power of two) of available RAM that nothing else uses, taken from the
  * kernel, mapped rwx in the window and zeroed; call before frames_init,
@@ -46,6 +51,18 @@ extern struct module boot_modules[MAX_MODULES];
 extern unsigned boot_module_count;
 
 /* --- components (component.c) ------------------------------------------- */
+/* Each component's block of the root's object space (sel_base): its event
+ * portals at 0..EXC-1 (faults.c), its PD, EC and SC where the component
+ * finds them (nova/component.h), the portal of its object service, the
+ * portals it offers, and the ECs and SCs the service made for it. */
+#define BLK_PD        NOVA_COMPONENT_SEL_PD
+#define BLK_EC        NOVA_COMPONENT_SEL_EC
+#define BLK_SC        NOVA_COMPONENT_SEL_SC
+#define BLK_ROOT_PT   NOVA_COMPONENT_SEL_ROOT
+#define BLK_OFFERS    0x40
+#define BLK_OWN_EC(s) (0x80u + 2u * (s))   /* slot s < NOVA_COMPONENT_EC_SLOTS */
+#define BLK_OWN_SC(s) (0x81u + 2u * (s))
+#define SERVICE_EVENT 0x80u                 /* its PID: index << 8 | SERVICE_EVENT */
 #define COMPONENT_STACK  0x00007ffff0000000ull   /* top of the main stack */
 #define COMPONENT_HEAP   0x0000000040000000ull
 
@@ -54,6 +71,7 @@ struct component {
     const uint8_t *elf;
     uint64_t elf_size, entry, portal_entry;
     uint64_t ec_entry;          /* nova_ec_entry: where its own ECs start, 0 if it has none */
+    uint64_t exit_trap;         /* nova_component_exit_trap: its #UD there is an exit, 0 if none */
     struct elf_image img;       /* checked: segments inside user space */
     uint64_t sel_base;          /* its block of selectors in the root */
     const struct nvpl_vm *vm;   /* the VM it runs, or 0 */
@@ -61,6 +79,9 @@ struct component {
     uint64_t guest_pa;          /* its guest memory block */
     bool created, running;
     bool started;               /* its main EC has had its STARTUP: later ones are its own ECs' */
+    unsigned restarts;          /* how often it was restarted (restart.c) */
+    bool restart_due;           /* crashed, to be restarted */
+    uint64_t torn_down_charge;  /* the root's kernel memory after its last teardown */
 };
 
 extern const struct nvpl_header *plan;
@@ -76,6 +97,12 @@ void component_start(unsigned index);
 /* The typed items and registers of its STARTUP reply: the main EC's the
  * first time, then those of an EC the component created itself. */
 void component_startup_reply(unsigned index, struct nova_utcb *u);
+/* The reply to a RECALL of its EC: the portals of its `uses` again, at
+ * their selectors (after a restart of the component offering one), and its
+ * registers unchanged. */
+void component_recall_reply(unsigned index, struct nova_utcb *u);
+/* A call of its object service (objects.c, nova/component.h): the reply. */
+void component_service(unsigned index, struct nova_utcb *u);
 /* The page that backs `addr` in the component: its physical address and
  * permissions, allocated and filled on first use; false if none does. */
 bool component_page(unsigned index, uint64_t addr, uint64_t *pa, unsigned *perms);
@@ -123,6 +150,16 @@ bool devices_prepare(unsigned index);
 /* Their typed items for its STARTUP reply. */
 void devices_grant(struct items *it, unsigned index);
 
+/* --- restarting crashed components (restart.c) ----------------------------- */
+/* Component i crashed (reported up to the rip): finish the report and, if
+ * its plan allows another restart, have it restarted. */
+void restart_crashed(unsigned index);
+bool restart_init(void);        /* before any component starts */
+_Noreturn void restart_loop(void);   /* the main EC: restarts what crashed */
+void restart_run(void);         /* on the fault EC: restart every component due */
+#define RESTART_PID 0xffffu     /* the fault EC's portal that restart_loop calls */
+
 /* --- the pager and crash reporter (faults.c) ----------------------------- */
 bool faults_init(void);
 uint64_t faults_portal_block(unsigned index);   /* creates 32 event portals */
+bool faults_restart_portal(uint64_t sel);       /* a portal to restart_run */

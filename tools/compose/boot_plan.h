@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define NVPL_MAGIC        0x4c50564eu /* "NVPL" */
-#define NVPL_VERSION      3u
+#define NVPL_VERSION      4u
 #define NVPL_NAME_SIZE    32u         /* names are NUL-terminated, at most 31 chars */
 #define NVPL_ALIGN        8u          /* every array offset is a multiple of this */
 #define NVPL_FIRST_MODULE 2u          /* boot module of component 0 */
@@ -72,7 +72,7 @@ struct nvpl_component {
     uint32_t mmio_first, mmio_count;        /* mmio */
     uint64_t dma_size;      /* bytes of DMA memory, a multiple of 4096; 0: none */
     uint32_t flags;         /* NVPL_FLAG_* */
-    uint32_t reserved;      /* 0 */
+    uint32_t restart_max;   /* restarts after a crash; 0: it stays dead */
 };
 
 /* Shared memory: allocated once, mapped as the mappings say. */
@@ -198,7 +198,7 @@ _Static_assert(NVPL_OFFSETOF(struct nvpl_component, mmio_first) == 112, "nvpl_co
 _Static_assert(NVPL_OFFSETOF(struct nvpl_component, mmio_count) == 116, "nvpl_component.mmio_count");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_component, dma_size) == 120, "nvpl_component.dma_size");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_component, flags) == 128, "nvpl_component.flags");
-_Static_assert(NVPL_OFFSETOF(struct nvpl_component, reserved) == 132, "nvpl_component.reserved");
+_Static_assert(NVPL_OFFSETOF(struct nvpl_component, restart_max) == 132, "nvpl_component.restart_max");
 
 _Static_assert(sizeof(struct nvpl_region) == 40, "nvpl_region size");
 _Static_assert(NVPL_OFFSETOF(struct nvpl_region, name) == 0, "nvpl_region.name");

@@ -10,7 +10,7 @@ import struct
 import zlib
 
 MAGIC = 0x4C50564E  # "NVPL" read as a little-endian u32
-VERSION = 3
+VERSION = 4
 ALIGN = 8            # each record array starts at a multiple of this
 FIRST_MODULE = 2     # module 0 is the root server, 1 this plan, 2.. the components
 CHECKSUM_OFFSET = 12
@@ -22,7 +22,7 @@ RECORDS = (
      ("name", "module", "priority", "quantum_us", "cpu", "stack_size", "heap_size",
       "map_first", "map_count", "io_first", "io_count", "gsi_first", "gsi_count",
       "pci_first", "pci_count", "portal_first", "portal_count", "use_first", "use_count",
-      "mmio_first", "mmio_count", "dma_size", "flags", "_")),
+      "mmio_first", "mmio_count", "dma_size", "flags", "restart_max")),
     ("regions", "<32sQ", ("name", "size")),
     ("mappings", "<2IQ2I", ("region", "component", "address", "writable", "_")),
     ("io_ranges", "<3I", ("component", "base", "count")),
@@ -103,7 +103,7 @@ def records(system):
         rec = dict(name=comp.name, module=FIRST_MODULE + i, priority=comp.priority,
                    quantum_us=comp.quantum_us, cpu=comp.cpu,
                    stack_size=comp.stack_size, heap_size=comp.heap_size,
-                   dma_size=comp.dma_memory, flags=flags)
+                   dma_size=comp.dma_memory, flags=flags, restart_max=comp.restart_max)
         for array, short in prefix.items():
             rec[short + "_first"] = len(out[array])
             rec[short + "_count"] = len(by_component[array][i])
@@ -203,6 +203,8 @@ def describe(plan, programs=None):
         lines.append(f"component {i} {c['name']}:{program} module {c['module']}, "
                      f"priority {c['priority']}, quantum {c['quantum_us']} us, "
                      f"cpu {c['cpu']}, stack {c['stack_size']:#x}, heap {c['heap_size']:#x}")
+        if c["restart_max"]:
+            lines.append(f"    restarted after a crash, at most {c['restart_max']} times")
         for r in part("io_ranges", c, "io"):
             lines.append(f"    io ports {r['base']:#06x}-{r['base'] + r['count'] - 1:#06x}")
         for g in part("gsis", c, "gsi"):

@@ -35,6 +35,7 @@ VM_MEMORY_MIN = 16 * MIB
 VM_MEMORY_MAX = 64 << 30
 VM_MAX_VCPUS = 64
 CMDLINE_MAX = 2047              # bytes, without the terminating NUL
+RESTART_MAX = 1000             # most restarts a component may be given
 # In a component with a VM the root server places the VM description, the
 # kernel and initrd windows and the guest memory here; nothing else may be.
 VM_AREA_START = 0x0000080000000000
@@ -68,6 +69,7 @@ class Component:
     cpu: int
     stack_size: int
     heap_size: int
+    restart_max: int = 0                          # restarts after a crash, 0: none
     io_ports: list = field(default_factory=list)  # (base, count)
     gsis: list = field(default_factory=list)      # int
     pci: list = field(default_factory=list)       # Pci
@@ -286,6 +288,10 @@ VM = {
     "console": Field(str, default="console", checks=(name_syntax,)),
 }
 
+RESTART = {
+    "max": Field(int, required=True, checks=(in_range(1, RESTART_MAX),)),
+}
+
 COMPONENT = {
     "name": Field(str, required=True, checks=(name_syntax,)),
     "program": Field(str, required=True, checks=(program_syntax,)),
@@ -307,6 +313,7 @@ COMPONENT = {
     "offers": Field(list, default=[], item=Field(str, checks=(name_syntax,))),
     "uses": Field(list, default=[], item=Field(str, checks=(name_syntax,))),
     "vm": Field(dict, default=None, fields=VM, label="[component.vm]"),
+    "restart": Field(dict, default=None, fields=RESTART, label="restart"),
 }
 
 MAPPING = {
@@ -660,6 +667,7 @@ def _system(checked_components, checked_memory, mappings, vms):
         name=comp["name"], program=comp["program"], priority=comp["priority"],
         quantum_us=comp["quantum_us"], cpu=comp["cpu"],
         stack_size=comp["stack_size"], heap_size=comp["heap_size"],
+        restart_max=comp["restart"]["max"] if comp["restart"] else 0,
         io_ports=[(r["base"], r["count"]) for r in comp["io_ports"]],
         gsis=list(comp["gsis"]), pci=[_pci_grant(d) for d in comp["pci"]],
         mmio=[(r["base"], r["size"]) for r in comp["mmio"]],

@@ -26,10 +26,18 @@ void nova_component_init(const struct nova_component_start *start)
 
 static _Noreturn void wait_for_calls(void);
 
+/* The instruction the root server knows as exit (ELF symbol
+ * nova_component_exit_trap): its #UD, with the code in RDI, makes the root
+ * report the exit and shut the EC down. */
+__asm__(".text\n.global nova_component_exit_trap\n.type nova_component_exit_trap, @function\n"
+        "nova_component_exit_trap: ud2\n.size nova_component_exit_trap, 2\n");
+
 _Noreturn void nova_component_exit(int code)
 {
     nova_component_exit_code = code;
     serve_handler = 0;
+    __asm__ volatile("call nova_component_exit_trap" : : "D"((uint64_t)(int64_t)code) : "memory");
+    /* A root task that resumes it (none does): block for good. */
     if (nova_create_sm(NOVA_COMPONENT_SEL_EXIT_SM, NOVA_COMPONENT_SEL_PD, 0) == NOVA_SUCCESS)
         while (nova_sm_ctrl(NOVA_COMPONENT_SEL_EXIT_SM, NOVA_FLAG_SM_CTRL_DN) == NOVA_SUCCESS)
             ;   /* nobody else holds the semaphore: never woken */
@@ -121,6 +129,8 @@ enum nova_status console_write(const char *s, size_t n)
         pack_bytes(&u->data.words[1], s, chunk);
         u->head.items = nova_utcb_items(1 + words, 0);
         st = nova_call(console_sel, 0);
+        if (st != NOVA_SUCCESS)
+            break;   /* the driver died (COM_ABT) or its portal went (BAD_CAP): tell the caller */
         s += chunk;
         n -= chunk;
     }
@@ -173,6 +183,25 @@ _Noreturn void nova_component_ec_end(void)
     nova_reply((uintptr_t)sp);
 }
 
+/* A call of the root server's object service: false if there is no such
+ * portal (the call failed), else true with its answer in *st. */
+static bool root_create(uint64_t op, uint64_t slot, uint64_t arg, uint64_t sel, enum nova_status *st)
+{
+    struct nova_utcb *u = nova_component_utcb();
+    uint64_t window = u->head.del;   /* the caller's own, kept */
+    u->data.words[0] = op;
+    u->data.words[1] = slot;
+    u->data.words[2] = arg;
+    u->head.items = nova_utcb_items(3, 0);
+    u->head.del = nova_crd_obj(sel, 0, 0x1f);
+    enum nova_status call = nova_call(NOVA_COMPONENT_SEL_ROOT, 0);
+    u->head.del = window;
+    if (call != NOVA_SUCCESS)
+        return false;
+    *st = nova_utcb_items_u(u->head.items) >= 1 ? (enum nova_status)u->data.words[0] : NOVA_BAD_PAR;
+    return true;
+}
+
 enum nova_status component_ec_create(uint64_t sel_ec, uint64_t sel_sc, unsigned slot, void *stack,
                                      size_t stack_size, component_ec_fn fn, void *arg, uint64_t qpd)
 {
@@ -183,7 +212,13 @@ enum nova_status component_ec_create(uint64_t sel_ec, uint64_t sel_sc, unsigned 
     uintptr_t *sp = (uintptr_t *)top - 2;
     sp[0] = (uintptr_t)fn;
     sp[1] = (uintptr_t)arg;
-    enum nova_status st = nova_create_ec(sel_ec, NOVA_COMPONENT_SEL_PD, nova_component.cpu,
+    enum nova_status st;
+    if (root_create(NOVA_ROOT_OP_EC, slot, (uintptr_t)sp, sel_ec, &st)) {
+        if (st == NOVA_SUCCESS)
+            root_create(NOVA_ROOT_OP_SC, slot, qpd, sel_sc, &st);
+        return st;
+    }
+    st = nova_create_ec(sel_ec, NOVA_COMPONENT_SEL_PD, nova_component.cpu,
                                          NOVA_COMPONENT_EC_UTCB(slot), (uintptr_t)sp, 0, NOVA_FLAG_CREATE_EC_G);
     if (st != NOVA_SUCCESS)
         return st;

@@ -35,13 +35,13 @@ int main(int argc, char **argv)
                "stack_size=%llu heap_size=%llu map_first=%u map_count=%u io_first=%u "
                "io_count=%u gsi_first=%u gsi_count=%u pci_first=%u pci_count=%u "
                "portal_first=%u portal_count=%u use_first=%u use_count=%u mmio_first=%u "
-               "mmio_count=%u dma_size=%llu flags=%u\n",
+               "mmio_count=%u dma_size=%llu flags=%u restart_max=%u\n",
                i, c->name, c->module, c->priority, c->quantum_us, c->cpu,
                (unsigned long long)c->stack_size, (unsigned long long)c->heap_size,
                c->map_first, c->map_count, c->io_first, c->io_count, c->gsi_first,
                c->gsi_count, c->pci_first, c->pci_count, c->portal_first,
                c->portal_count, c->use_first, c->use_count, c->mmio_first, c->mmio_count,
-               (unsigned long long)c->dma_size, c->flags);
+               (unsigned long long)c->dma_size, c->flags, c->restart_max);
     }
     for (uint32_t i = 0; i < p->regions.count; i++)
         printf("regions %u name=%s size=%llu\n", i, nvpl_regions(p)[i].name,

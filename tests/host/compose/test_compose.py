@@ -55,6 +55,7 @@ dma_memory = "1M"
 iommu = "optional"
 offers = ["echo", "stats"]
 uses = ["console"]
+restart = { max = 3 }
 
 [[component]]
 name = "client"
@@ -147,7 +148,7 @@ class ValidSystem(ExampleTest):
     def test_header_layout(self):
         magic, version, total, _, *placement = struct.unpack_from("<26I", self.blob)
         self.assertEqual(self.blob[:4], b"NVPL")
-        self.assertEqual((magic, version, total), (0x4C50564E, 3, len(self.blob)))
+        self.assertEqual((magic, version, total), (0x4C50564E, 4, len(self.blob)))
         self.assertEqual(total, 1048)
         # (offset, count): components (136 bytes each), regions, mappings, io, gsis,
         # pci (16 bytes each), portals, uses, vms, vcpus, mmio
@@ -161,13 +162,13 @@ class ValidSystem(ExampleTest):
         default_stack, default_heap = 0x10000, 0x100000
 
         def comp(name, module, priority, quantum_us, cpu, heap, slices, stack=default_stack,
-                 dma=0, flags=0):
+                 dma=0, flags=0, restart_max=0):
             rec = dict(name=name, module=module, priority=priority, quantum_us=quantum_us,
                        cpu=cpu, stack_size=stack, heap_size=heap)
             for key, (first, count) in zip(("map", "io", "gsi", "pci", "portal", "use",
                                             "mmio"), slices):
                 rec.update({key + "_first": first, key + "_count": count})
-            rec.update(dma_size=dma, flags=flags)
+            rec.update(dma_size=dma, flags=flags, restart_max=restart_max)
             return rec
 
         self.assertEqual(p["components"], [
@@ -178,7 +179,7 @@ class ValidSystem(ExampleTest):
                  flags=plan.FLAG_PCI_CONFIG),
             comp("server", 4, 1, 10000, 1, 65536,
                  [(0, 1), (1, 0), (1, 0), (1, 2), (1, 2), (1, 1), (0, 1)],
-                 dma=1 << 20, flags=plan.FLAG_IOMMU_OPTIONAL),
+                 dma=1 << 20, flags=plan.FLAG_IOMMU_OPTIONAL, restart_max=3),
             comp("client", 5, 20, 10000, 0, default_heap,
                  [(1, 2), (1, 0), (1, 0), (3, 0), (3, 0), (2, 2), (1, 0)]),
         ])
@@ -225,6 +226,7 @@ class ValidSystem(ExampleTest):
         self.assertIn("component 1 hello: program hello module 3, priority 1, "
                       "quantum 10000 us, cpu 0, stack 0x10000, heap 0x100000\n", r.stdout)
         self.assertIn("    io ports 0x03f8-0x03ff\n", r.stdout)
+        self.assertIn("    restarted after a crash, at most 3 times\n", r.stdout)
         self.assertIn("    maps ring (0x2000 bytes) at 0x10000000 rw\n", r.stdout)
         self.assertIn("    uses portal 1 echo (offered by server)\n", r.stdout)
         self.assertIn("    pci 1af4:1042 index 1\n    pci 00:03.0\n"
@@ -519,6 +521,22 @@ class Errors(ComposeTest):
                                *component("b", "hello", "priority = 256")),
                           "4: priority must be in 1..255, got 0",
                           "8: priority must be in 1..255, got 256")
+
+    def test_restart(self):
+        self.assertErrors(toml(*component("a", "uart", "restart = { max = 0 }"),
+                               *component("b", "hello", "restart = true"),
+                               *component("c", "hello", "restart = { max = 1001, tries = 2 }"),
+                               *component("d", "hello", "restart = {}")),
+                          "4: max must be in 1..1000, got 0",
+                          "8: restart must be a table, not boolean",
+                          "12: unknown key 'tries' in restart",
+                          "12: max must be in 1..1000, got 1001",
+                          "16: restart is missing required key 'max'")
+
+    def test_restart_as_table(self):
+        r = self.compose(toml(*component("a", "uart"), "[component.restart]", "max = 2"))
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        self.assertEqual(plan.decode(self.read("boot_plan.bin"))["components"][0]["restart_max"], 2)
 
     def test_quantum_zero(self):
         self.assertErrors(toml(*component("a", "uart", "quantum_us = 0")),

@@ -49,6 +49,7 @@
 #define NOVA_COMPONENT_SEL_PD      (NOVA_EXC_SELECTORS + 0u)   /* own PD: may own new PD, EC, SC, PT, SM */
 #define NOVA_COMPONENT_SEL_EC      (NOVA_EXC_SELECTORS + 1u)   /* main EC */
 #define NOVA_COMPONENT_SEL_SC      (NOVA_EXC_SELECTORS + 2u)   /* main SC */
+#define NOVA_COMPONENT_SEL_ROOT    (NOVA_EXC_SELECTORS + 3u)   /* the root server's object service */
 #define NOVA_COMPONENT_SEL_EXIT_SM 0x30u   /* created by nova_component_exit */
 #define NOVA_COMPONENT_SEL_USE(k)  (0x40u + (unsigned)(k))  /* k-th entry of `uses` */
 #define NOVA_COMPONENT_SEL_GSI(k)  (0x60u + (unsigned)(k))  /* semaphore of the k-th entry of `gsis` */
@@ -82,11 +83,17 @@ struct nova_component_start {
  * anything else. */
 void nova_component_init(const struct nova_component_start *start);
 
-/* Stop for good: the main EC blocks forever (a down on a fresh semaphore at
- * NOVA_COMPONENT_SEL_EXIT_SM that nobody can up). The code is kept in
- * nova_component_exit_code for a debugger; nothing is printed and the
- * machine keeps running (components do not own the debug exit). Called
- * from inside a portal handler, the caller stays blocked. */
+/* Stop for good: the main EC executes the instruction at the ELF symbol
+ * nova_component_exit_trap (ud2) with the code in RDI, and the root server
+ * reports "component NAME exited with code N". A component that offers
+ * portals, or is restartable, is then handled as crashed: its EC is shut
+ * down, so calls to its portals answer COM_ABT (a caller in the middle of
+ * one too, when called from a handler) instead of waiting, and it is
+ * restarted if its plan says so. Any other component's EC goes back here
+ * and blocks forever (a down on a fresh semaphore at
+ * NOVA_COMPONENT_SEL_EXIT_SM that nobody can up). The code is also kept
+ * in nova_component_exit_code for a debugger; the machine keeps running
+ * (components do not own the debug exit), and its other ECs run on. */
 _Noreturn void nova_component_exit(int code);
 extern volatile int nova_component_exit_code;
 
@@ -125,7 +132,10 @@ bool console_connected(void);
 void console_set_sink(console_sink_fn sink);
 /* Write n bytes (split into calls of at most CONSOLE_MAX_BYTES). Output is
  * dropped if neither console_init nor console_set_sink was called. Returns
- * the status of the last portal call (NOVA_SUCCESS for a sink or nothing). */
+ * NOVA_SUCCESS (also for a sink or nothing), or the status of the first
+ * portal call that failed, after which nothing more is sent: COM_ABT when
+ * the driver died in the call, BAD_CAP while a restarted driver's portal
+ * has not reached this component yet. Never waits for a driver to return. */
 enum nova_status console_write(const char *s, size_t n);
 
 /* --- console input -------------------------------------------------------------
@@ -151,12 +161,33 @@ size_t console_read_with(struct nova_utcb *u, uint64_t sel, char *buf, size_t ma
 /* The same from the main EC (its UTCB). */
 size_t console_read(uint64_t sel, char *buf, size_t max, enum nova_status *status);
 
+/* --- the root server's object service ---------------------------------------------
+ * The portal at NOVA_COMPONENT_SEL_ROOT: the root server creates kernel
+ * objects for the component that it owns itself, so that it can take them
+ * away again when it restarts the component (an object the component owns
+ * holds its PD, and its capability lives in the component's own space
+ * only, beyond the root's reach). A call: w0 = operation, U = 3, and a
+ * receive window (utcb->head.del) of one object selector where the new
+ * capability lands; the reply's w0 is a nova_status.
+ *   NOVA_ROOT_OP_EC:  w1 = slot (< NOVA_COMPONENT_EC_SLOTS), w2 = stack
+ *                     pointer: a global EC in the component's PD on its
+ *                     CPU, UTCB NOVA_COMPONENT_EC_UTCB(slot), events at its
+ *                     selectors 0..31 (the root's)
+ *   NOVA_ROOT_OP_SC:  w1 = slot, w2 = QPD: an SC for that slot's EC
+ * BAD_PAR for a bad slot or operation, BAD_CAP if the slot is taken (or
+ * for the SC: has no EC), else the kernel's status. */
+#define NOVA_ROOT_OP_EC 1u
+#define NOVA_ROOT_OP_SC 2u
+
 /* --- ECs of its own --------------------------------------------------------------
  * component_ec_create makes a global EC in the component on its CPU
  * (nova_component.cpu), with the UTCB at NOVA_COMPONENT_EC_UTCB(slot)
  * (slot < NOVA_COMPONENT_EC_SLOTS: pages below the main EC's, which nothing
  * else uses), the stack [stack, stack + stack_size) and an SC with `qpd` at
- * sel_sc. Its events go to the root server like the main EC's: page faults
+ * sel_sc. The root server's object service makes both (it owns them, so a
+ * restart of the component takes them along); without that portal (a root
+ * task that offers none) the component makes them itself, in its own PD.
+ * Call it from the main EC. Its events go to the root server like the main EC's: page faults
  * are served, crashes reported; its STARTUP starts it at nova_ec_entry
  * (ec_entry.S), which calls fn(arg) on that stack. If fn returns, the EC
  * waits for calls that never come: it stops for good.
