@@ -3,26 +3,8 @@
 
 int block_call_raw(uint64_t portal, uint64_t *w, unsigned n, unsigned max, uint64_t crd)
 {
-    struct nova_utcb *u = nova_component_utcb();
-    if (n > NOVA_UTCB_DATA_WORDS - 2)
-        return -1;
-    for (unsigned i = 0; i < n; i++)
-        u->data.words[i] = w[i];
-    unsigned t = 0;
-    if (crd != nova_crd_null()) {
-        u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)] = crd;
-        u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(0)] = nova_item_delegate(0, 0, 0, 1);   /* D: for the driver's device */
-        t = 1;
-    }
-    u->head.items = nova_utcb_items(n, t);
-    if (nova_call(portal, 0) != NOVA_SUCCESS)
-        return -1;
-    unsigned got = (unsigned)nova_utcb_items_u(u->head.items);
-    if (got > NOVA_UTCB_DATA_WORDS)
-        got = NOVA_UTCB_DATA_WORDS;
-    for (unsigned i = 0; i < got && i < max; i++)
-        w[i] = u->data.words[i];
-    return (int)got;
+    /* D: the buffer is for the driver's device */
+    return component_call_words(portal, w, n, max, nova_item_delegate(0, 0, 0, 1), crd);
 }
 
 /* w1.. of a connect or info reply */

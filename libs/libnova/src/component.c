@@ -224,3 +224,27 @@ enum nova_status component_ec_create(uint64_t sel_ec, uint64_t sel_sc, unsigned 
         return st;
     return nova_create_sc(sel_sc, NOVA_COMPONENT_SEL_PD, sel_ec, qpd);
 }
+
+int component_call_words(uint64_t portal, uint64_t *w, unsigned n, unsigned max, uint64_t item, uint64_t crd)
+{
+    struct nova_utcb *u = nova_component_utcb();
+    if (n > NOVA_UTCB_DATA_WORDS - 2)
+        return -1;
+    for (unsigned i = 0; i < n; i++)
+        u->data.words[i] = w[i];
+    unsigned t = 0;
+    if (crd != nova_crd_null()) {
+        u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)] = crd;
+        u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(0)] = item;
+        t = 1;
+    }
+    u->head.items = nova_utcb_items(n, t);
+    if (nova_call(portal, 0) != NOVA_SUCCESS)
+        return -1;
+    unsigned got = (unsigned)nova_utcb_items_u(u->head.items);
+    if (got > NOVA_UTCB_DATA_WORDS)
+        got = NOVA_UTCB_DATA_WORDS;
+    for (unsigned i = 0; i < got && i < max; i++)
+        w[i] = u->data.words[i];
+    return (int)got;
+}

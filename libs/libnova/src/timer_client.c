@@ -18,26 +18,8 @@ enum nova_status timer_client_init(struct timer_client *c, uint64_t portal_sel, 
 
 int timer_call_raw(uint64_t portal, uint64_t *w, unsigned n, unsigned max, uint64_t sm_sel)
 {
-    struct nova_utcb *u = nova_component_utcb();
-    if (n > NOVA_UTCB_DATA_WORDS - 2)
-        return -1;
-    for (unsigned i = 0; i < n; i++)
-        u->data.words[i] = w[i];
-    unsigned t = 0;
-    if (sm_sel) {
-        u->data.words[NOVA_UTCB_TYPED_CRD_WORD(0)] = nova_crd_obj(sm_sel, 0, NOVA_PERM_SM_UP);
-        u->data.words[NOVA_UTCB_TYPED_ITEM_WORD(0)] = nova_item_delegate(0, 0, 0, 0);
-        t = 1;
-    }
-    u->head.items = nova_utcb_items(n, t);
-    if (nova_call(portal, 0) != NOVA_SUCCESS)
-        return -1;
-    unsigned got = (unsigned)nova_utcb_items_u(u->head.items);
-    if (got > NOVA_UTCB_DATA_WORDS)
-        got = NOVA_UTCB_DATA_WORDS;
-    for (unsigned i = 0; i < got && i < max; i++)
-        w[i] = u->data.words[i];
-    return (int)got;
+    uint64_t crd = sm_sel ? nova_crd_obj(sm_sel, 0, NOVA_PERM_SM_UP) : nova_crd_null();
+    return component_call_words(portal, w, n, max, nova_item_delegate(0, 0, 0, 0), crd);
 }
 
 enum timer_status timer_alarm(const struct timer_client *c, uint64_t sm_sel, uint64_t deadline, uint64_t *id)

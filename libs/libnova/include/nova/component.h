@@ -179,6 +179,15 @@ size_t console_read(uint64_t sel, char *buf, size_t max, enum nova_status *statu
 #define NOVA_ROOT_OP_EC 1u
 #define NOVA_ROOT_OP_SC 2u
 
+/* --- calling a service --------------------------------------------------------------
+ * component_call_words calls `portal` from the main EC with the untyped
+ * words w[0..n-1] and, unless crd is the null CRD, one typed item (item,
+ * crd); the reply's untyped words come back in w[0..max-1]. It returns how
+ * many the reply had (at most the data area), -1 if the call failed or n
+ * leaves no room for the item. The client libraries of the services use
+ * it. */
+int component_call_words(uint64_t portal, uint64_t *w, unsigned n, unsigned max, uint64_t item, uint64_t crd);
+
 /* --- ECs of its own --------------------------------------------------------------
  * component_ec_create makes a global EC in the component on its CPU
  * (nova_component.cpu), with the UTCB at NOVA_COMPONENT_EC_UTCB(slot)
