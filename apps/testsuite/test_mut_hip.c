@@ -31,3 +31,17 @@ NOVA_TEST(mut_hip_gsi_count_is_the_io_apic_s_24_pins)
 {
     CHECK_EQ(nova_boot_hip->gsi, 24 + 32);
 }
+
+/* hip.c, fill_mem: the firmware's memory map, every entry (a mutant that
+ * started at the second survived): on a PC its first entry is the
+ * conventional memory from physical address 0, available. */
+NOVA_TEST(mut_hip_memory_map_holds_the_firmwares_first_entry)
+{
+    const struct nova_hip *hip = nova_boot_hip;
+    bool low = false;
+    for (unsigned i = 0; i < nova_hip_mem_count(hip); i++) {
+        const struct nova_hip_mem *m = nova_hip_mem_desc(hip, i);
+        low = low || (m->address == 0 && m->size >= 0x80000 && m->type == NOVA_HIP_MEM_AVAILABLE);
+    }
+    CHECK(low);
+}
