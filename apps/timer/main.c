@@ -3,20 +3,42 @@
  * protocol and the client library): a client delegates a semaphore with a
  * TSC deadline, and the service ups it once the deadline has passed.
  *
- * The time source is the TSC at the HIP's frequency. NOVA has no timed
- * wait and no timer interrupt reaches components (the kernel keeps the
- * PIT's ports and the local APIC; device memory such as the HPET's cannot
- * be granted by system.toml yet), so a clock EC of its own watches the
- * TSC: while no alarm is pending it blocks on the semaphore KICK_SM; while
- * one is, it polls the TSC at CLOCK_PRIORITY, the lowest, so it takes only
- * idle time and its round-robin share. When the earliest deadline has
- * passed it calls the service's own TICK portal, bound to the main EC like
- * "timer": every change of the alarm table happens in the main EC, one
- * call at a time, so nothing needs a lock.
+ * The time source is the TSC at the HIP's frequency; a clock EC of its
+ * own decides when deadlines have passed. NOVA has no timed wait, so the
+ * EC waits for the HPET when system.toml grants it (mmio = [{ base =
+ * 0xfed00000, size = 0x1000 }] and, in gsis, an I/O APIC input one of its
+ * timers can route to: QEMU's q35 HPET reports 0xff0104, inputs 2, 8 and
+ * 16..23, and a period of 10 ns): the service routes that timer to the
+ * first such GSI (the device page names the GSI of each semaphore), arms
+ * its comparator one-shot for the earliest deadline (TSC ticks converted
+ * through the HIP's TSC frequency and the HPET period, rounded up, at most
+ * HPET_MAX_AHEAD_NS ahead) and blocks on the GSI's semaphore at
+ * CLOCK_PRIORITY_HPET. Every wakeup rechecks the TSC, so an interrupt that
+ * comes early, late or for nothing costs only a recheck. After writing the
+ * comparator it rereads the counter: if the counter has passed it (the
+ * write came too late, or across a 32- or 64-bit wrap) no interrupt will
+ * come and it rechecks at once. A timer on a level-triggered pin (16 and
+ * up; the ISA pins are edge) is acknowledged in the general interrupt
+ * status register before the down that unmasks the pin. The main EC ups
+ * the GSI's semaphore when the earliest deadline moves earlier, and
+ * nothing is armed while no alarm is pending.
+ *
+ * Without the grant (or an HPET that does not fit: the reason is logged)
+ * the clock EC polls the TSC: while no alarm is pending it blocks on the
+ * semaphore KICK_SM; while one is, it polls the TSC at CLOCK_PRIORITY, the
+ * lowest, so it takes only idle time and its round-robin share
+ * (projects/timer-poll tests this path, projects/timer the HPET's).
+ *
+ * When the earliest deadline has passed the clock EC calls the service's
+ * own TICK portal, bound to the main EC like "timer": every change of the
+ * alarm table happens in the main EC, one call at a time, so nothing needs
+ * a lock. Every LATE_REPORT wakeups the service logs how late they were
+ * (TSC ticks after the deadline, min/median/max; printed, never checked).
  *
  * Object space: alarm k's semaphore at SLOT_SEL(k); the delegation window
  * of the main EC's UTCB names a free slot before every wait for a call.
- * system.toml: offers = ["timer"] (PID 0), uses = ["console"].
+ * system.toml: offers = ["timer"] (PID 0), uses = ["console"]; for the
+ * HPET also mmio (its page) and gsis (one input it can route to).
  */
 #include <stdbool.h>
 #include <stdio.h>
