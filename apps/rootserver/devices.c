@@ -193,6 +193,9 @@ static bool describe(unsigned i, const struct nvpl_component *p)
         const struct nvpl_mmio *r = &nvpl_mmios(plan)[p->mmio_first + k];
         d->mmio[k] = (struct nova_device_mmio){ NOVA_COMPONENT_MMIO + r->base, r->base, r->size };
     }
+    d->gsi_count = p->gsi_count;
+    for (uint32_t k = 0; k < p->gsi_count; k++)
+        d->gsi[k] = nvpl_gsis(plan)[p->gsi_first + k].gsi;
     if (p->dma_size) {
         d->dma = NOVA_COMPONENT_DMA;
         d->dma_size = p->dma_size;
@@ -242,6 +245,7 @@ static bool prepare(unsigned i, const struct nvpl_component *p)
         return false;
     }
     if (p->pci_count > NOVA_DEVICES_MAX_FNS || p->mmio_count > NOVA_DEVICES_MAX_MMIO ||
+        p->gsi_count > NOVA_DEVICES_MAX_GSIS ||
         p->dma_size > NOVA_COMPONENT_DMA_MAX) {
         nova_printf("rootserver: component %s: more devices than its device page describes\n", name_of(i));
         return false;

@@ -218,8 +218,9 @@ void nova_ec_entry(void);
 /* --- devices: what system.toml grants (docs/system-toml.md, "Devices") ------
  * Every component finds a read-only device page at NOVA_COMPONENT_DEVICES
  * (struct nova_devices): the PCI functions the root server granted it
- * (`pci`), the MMIO ranges (`mmio`), its DMA memory (`dma_memory`) and, for
- * the PCI service (`pci_config = true`), the whole ECAM. A component with
+ * (`pci`), the MMIO ranges (`mmio`), its DMA memory (`dma_memory`), the
+ * GSIs (`gsis`, in order: gsi[k]'s semaphore is at NOVA_COMPONENT_SEL_GSI(k))
+ * and, for the PCI service (`pci_config = true`), the whole ECAM. A component with
  * no device grant finds the page with every count 0.
  *
  * Device memory (configuration pages, memory BARs, mmio ranges, ECAM)
@@ -245,10 +246,11 @@ void nova_ec_entry(void);
 #define NOVA_COMPONENT_SEL_MSI(k) (0x78u + (unsigned)(k))   /* MSI GSI semaphore of function k */
 
 #define NOVA_DEVICES_MAGIC   0x5643564eu   /* "NVDV" */
-#define NOVA_DEVICES_VERSION 1u
+#define NOVA_DEVICES_VERSION 2u
 #define NOVA_DEVICES_MAX_FNS  8u
 #define NOVA_DEVICES_MAX_MMIO 8u
 #define NOVA_DEVICES_BARS     6u
+#define NOVA_DEVICES_MAX_GSIS 24u   /* system.toml's `gsis`: selectors 0x60..0x77 */
 
 enum nova_bar_kind {
     NOVA_BAR_NONE  = 0,   /* not implemented, or the upper half of a 64-bit BAR */
@@ -298,6 +300,8 @@ struct nova_devices {
     uint32_t ecam_bus_first, ecam_bus_last;   /* buses it covers (segment 0) */
     struct nova_device_fn fn[NOVA_DEVICES_MAX_FNS];
     struct nova_device_mmio mmio[NOVA_DEVICES_MAX_MMIO];
+    uint32_t gsi_count;    /* entries of `gsis` */
+    uint32_t gsi[NOVA_DEVICES_MAX_GSIS];   /* gsi[k]: the GSI whose semaphore is at NOVA_COMPONENT_SEL_GSI(k) */
 };
 _Static_assert(sizeof(struct nova_devices) <= 4096, "the device page is one page");
 
