@@ -123,3 +123,30 @@ NOVA_TEST(mut_vcpu_starts_with_the_reset_dr6)
     CHECK_EQ(*vm_u32(vm, 0x2000), 0xffff0ff0u);
     vm_destroy(vm);
 }
+
+/* at the first VMMCALL: other control registers in the UTCB, but not in the MTD */
+static int write_cr_unnamed(struct vm *vm, unsigned exit, struct nova_utcb *u)
+{
+    if (exit != NOVA_SVM_EXIT_VMMCALL || vm->count[exit] != 1)
+        return VM_DEFAULT;
+    u->data.arch.cr2 = 0x5eed5eedull;
+    u->data.arch.cr4 = 0x20;   /* PAE */
+    vm_skip(vm, u);   /* MTD: EIP only */
+    return VM_GO;
+}
+
+/* vcpu_msg.c, reply to a vCPU: `if (mtd & NOVA_MTD_CR)` made `|` would load
+ * CR0, CR2, CR3, CR4 and CR8 from the UTCB although the MTD does not name them. */
+NOVA_TEST(mut_vcpu_control_registers_not_in_the_reply_stay)
+{
+    VM_SKIP_WITHOUT_SVM();
+    struct vm *vm = vm_create(mut_two, GUEST_LEN(mut_two), vm_std, NOVA_MTD_EIP | NOVA_MTD_QUAL | NOVA_MTD_CR);
+    REQUIRE(vm);
+    vm->hook = write_cr_unnamed;
+    CHECK(vm_run(vm));
+    CHECK_EQ(vm->count[NOVA_SVM_EXIT_VMMCALL], 2);
+    CHECK_EQ(vm->msg[2].cr2, vm->msg[1].cr2);
+    CHECK_EQ(vm->msg[2].cr4, vm->msg[1].cr4);
+    CHECK(vm->msg[2].cr2 != 0x5eed5eedull);
+    vm_destroy(vm);
+}
