@@ -523,12 +523,19 @@ NOVA_TEST(level_triggered_pin_is_masked_until_the_drivers_next_down)
     for (unsigned i = 0; i < 100000; i++)
         __asm__ volatile("pause");
     CHECK_EQ(intx_total(), 4);   /* no more while it was not acknowledged */
+    /* the waiter downs again without acknowledging: the pin is unmasked with
+     * the line still asserted, so a level-triggered pin interrupts at once
+     * (an edge-triggered one would not) */
+    REQUIRE_OK(nova_sm_ctrl(intx_hold, 0));
+    for (unsigned i = 0; i < 1000000 && intx_total() < 5; i++)
+        __asm__ volatile("pause");
+    CHECK_EQ(intx_total(), 5);
     intx_ack = true;
     intx_regs[0x64 / 4] = intx_regs[0x24 / 4];
     REQUIRE_OK(nova_sm_ctrl(intx_hold, 0));   /* the waiter downs again: unmasked, the line is low */
     intx_regs[0x60 / 4] = 1;
-    for (unsigned i = 0; i < 1000000 && intx_total() < 5; i++)
+    for (unsigned i = 0; i < 1000000 && intx_total() < 6; i++)
         __asm__ volatile("pause");
-    CHECK_EQ(intx_total(), 5);
-    CHECK_EQ(intx_wakeups[pin], 5);
+    CHECK_EQ(intx_total(), 6);
+    CHECK_EQ(intx_wakeups[pin], 6);
 }
