@@ -94,17 +94,6 @@ static bool check(enum nova_status s, const char *what)
     return s == NOVA_SUCCESS;
 }
 
-static volatile void *map_bar(void *ctx, unsigned bar, uint64_t phys, uint64_t size)
-{
-    (void)ctx;
-    (void)bar;
-    unsigned order = 0;
-    while ((4096ull << order) < size)
-        order++;
-    uint64_t page = take_phys_perms(phys, order, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
-    return page ? (volatile void *)(uintptr_t)(page << 12) : 0;
-}
-
 /* find the device, assign it, an MSI GSI, D memory, the driver; a reason if not */
 static const char *setup(void)
 {
@@ -138,7 +127,7 @@ static const char *setup(void)
             return "no DMA memory";
     struct virtio_hw hw = {
         .cfg = (volatile uint8_t *)(uintptr_t)(cfg << 12),
-        .map_bar = map_bar,
+        .map_bar = root_map_bar,
         .dma_va = DMA_VA,
         .dma_size = QUEUE,
         .irq_sm = SEL_SM,

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <nova/block.h>
 #include <nova/component.h>
+#include <virtio/disk_pattern.h>
 
 #define BUF_SIZE (1u << 20)
 #define EXTENTS  16u
@@ -35,24 +36,8 @@ static void check(int ok, const char *what, enum block_status st)
 }
 
 static uint64_t rng = 0x853c49e6748fea9bull;
-static uint64_t next_rand(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+static uint64_t next_rand(void) { return pattern_rand(&rng); }
 
-/* FNV-1a */
-static uint64_t checksum(const uint8_t *p, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    return h;
-}
-
-static uint64_t pattern_word(uint64_t i) { return (i + 1) * 0x9e3779b97f4a7c15ull; }
 
 struct extent {
     uint64_t sector;
@@ -100,7 +85,7 @@ int main(void)
         size_t len = (size_t)count * c.sector_size;
         for (size_t i = 0; i < len; i++)
             buf[i] = (uint8_t)next_rand();
-        ext[e] = (struct extent){ sector, count, checksum(buf, len) };
+        ext[e] = (struct extent){ sector, count, pattern_checksum(buf, len) };
         st = block_write(&c, sector, count, 0);
         if (st != BLOCK_OK) {
             check(0, "write", st);
@@ -109,7 +94,7 @@ int main(void)
         written++;
         memset(buf, 0, len);
         st = block_read(&c, sector, count, 0);
-        if (st == BLOCK_OK && checksum(buf, len) == ext[e].sum)
+        if (st == BLOCK_OK && pattern_checksum(buf, len) == ext[e].sum)
             matched++;
         else
             check(0, "read back", st);
@@ -130,8 +115,8 @@ int main(void)
         if (overlapped)
             continue;
         st = block_read(&c, ext[e].sector, ext[e].count, 0);
-        again += st == BLOCK_OK && checksum(buf, (size_t)ext[e].count * c.sector_size) == ext[e].sum;
-        if (st != BLOCK_OK || checksum(buf, (size_t)ext[e].count * c.sector_size) != ext[e].sum)
+        again += st == BLOCK_OK && pattern_checksum(buf, (size_t)ext[e].count * c.sector_size) == ext[e].sum;
+        if (st != BLOCK_OK || pattern_checksum(buf, (size_t)ext[e].count * c.sector_size) != ext[e].sum)
             check(0, "extent read again", st);
     }
     printf("block_check: %u extents not overwritten later read again with matching checksums\n", again);

@@ -79,3 +79,13 @@ void acpi_probe(void)
 uint64_t cfg_sel(unsigned devfn) { return acpi.ecam_page + devfn; }
 uint16_t cfg_vendor(unsigned devfn) { return *(volatile uint16_t *)(uintptr_t)(cfg_sel(devfn) << 12); }
 
+volatile void *root_map_bar(void *ctx, unsigned bar, uint64_t phys, uint64_t size)
+{
+    (void)ctx;
+    (void)bar;
+    unsigned order = 0;
+    while ((4096ull << order) < size)
+        order++;
+    uint64_t page = take_phys_perms(phys, order, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
+    return page ? (volatile void *)(uintptr_t)(page << 12) : 0;
+}

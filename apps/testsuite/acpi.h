@@ -31,3 +31,6 @@ uint64_t unused_page(void);
 /* The selector (page number) of function devfn's configuration page on bus 0, and its vendor ID */
 uint64_t cfg_sel(unsigned devfn);
 uint16_t cfg_vendor(unsigned devfn);
+/* A device's BAR mapped into the root (read and write) with the H bit, for
+ * the virtio driver core's map_bar (virtio/hw.h): where it is, 0 if not */
+volatile void *root_map_bar(void *ctx, unsigned bar, uint64_t phys, uint64_t size);

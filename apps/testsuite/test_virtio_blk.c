@@ -15,6 +15,7 @@
 #include <virtio/blk.h>
 #include "acpi.h"
 #include "self_delegate.h"
+#include <virtio/disk_pattern.h>
 #include "support.h"
 
 #define VBLK_SECTORS   16384u                  /* 8 MiB: tools/disk/mkpattern.py --size-mib 8 */
@@ -37,19 +38,6 @@ static struct {
     struct virtio_hw hw;
     struct virtio_blk blk;
 } v;
-
-static uint64_t pattern_word(uint64_t i) { return (i + 1) * 0x9e3779b97f4a7c15ull; }
-
-static volatile void *map_bar(void *ctx, unsigned bar, uint64_t phys, uint64_t size)
-{
-    (void)ctx;
-    (void)bar;
-    unsigned order = 0;
-    while ((4096ull << order) < size)
-        order++;
-    uint64_t page = take_phys_perms(phys, order, NOVA_PERM_MEM_R | NOVA_PERM_MEM_W);
-    return page ? (volatile void *)(uintptr_t)(page << 12) : 0;
-}
 
 /* backing page i at VBLK_DMA_VA + i pages, with D or without */
 static enum nova_status give_page(unsigned i, bool dma)
@@ -100,7 +88,7 @@ static void setup(void)
         REQUIRE_OK(give_page(i, true));
     v.hw = (struct virtio_hw){
         .cfg = (volatile uint8_t *)(uintptr_t)(v.cfg << 12),
-        .map_bar = map_bar,
+        .map_bar = root_map_bar,
         .dma_va = VBLK_DMA_VA,
         .dma_size = VBLK_QUEUE,
         .irq_sm = sm,
@@ -162,22 +150,7 @@ NOVA_TEST(virtio_blk_reads_the_pattern_the_image_was_made_with)
 }
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
-static uint64_t next_rand(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
-
-/* FNV-1a over n bytes */
-static uint64_t checksum(const uint8_t *p, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    return h;
-}
+static uint64_t next_rand(void) { return pattern_rand(&rng); }
 
 #define GUARD 64u
 /* write `count` sectors at `sector` from data offset `woff`, read them back
@@ -189,12 +162,12 @@ static void write_read(uint64_t sector, uint32_t count, size_t woff, size_t roff
     uint8_t *w = data(woff), *r = data(roff);
     for (size_t i = 0; i < len; i++)
         w[i] = (uint8_t)next_rand();
-    uint64_t sum = checksum(w, len);
+    uint64_t sum = pattern_checksum(w, len);
     memcpy(shadow + (sector - VBLK_HALF) * 512u, w, len);
     CHECK_EQ(virtio_blk_write(&v.blk, sector, w, count), VIRTIO_BLK_OK);
     memset(r - GUARD, 0xc3, len + 2 * GUARD);
     CHECK_EQ(virtio_blk_read(&v.blk, sector, r, count), VIRTIO_BLK_OK);
-    CHECK_EQ(checksum(r, len), sum);
+    CHECK_EQ(pattern_checksum(r, len), sum);
     for (unsigned i = 0; i < GUARD; i++)
         if (r[-1 - (int)i] != 0xc3 || r[len + i] != 0xc3) {
             CHECK(!"the device wrote beyond the buffer");

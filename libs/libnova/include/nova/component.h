@@ -253,7 +253,7 @@ void nova_ec_entry(void);
 #define NOVA_DEVICES_MAX_GSIS 24u   /* system.toml's `gsis`: selectors 0x60..0x77 */
 
 enum nova_bar_kind {
-    NOVA_BAR_NONE  = 0,   /* not implemented, or the upper half of a 64-bit BAR */
+    NOVA_BAR_NONE  = 0,   /* the function has no BAR there, or it is the upper half of a 64-bit BAR */
     NOVA_BAR_MEM32 = 1,
     NOVA_BAR_MEM64 = 2,
     NOVA_BAR_IO    = 3,
